@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+import type { Logger as Pino } from 'pino';
+import { CountingLogger } from './query-counter';
+import { SoftDeleteSubscriber } from '../subscribers/soft-delete.subscriber';
+import { entities } from '../entities';
+import { SnakeNamingStrategy } from './naming-strategy';
+
+/** The one DataSource shape, used by the app, the tests and the migration CLI. */
+export function createDataSource(url: string, options: { poolSize?: number; log?: Pino } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    subscribers: [SoftDeleteSubscriber],
+    migrations: [path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logger: new CountingLogger(options.log),
+    maxQueryExecutionTime: 1000,
+    uuidExtension: 'pgcrypto',
+    extra: { max: options.poolSize ?? 10 },
+  });
+}

@@ -1,0 +1,33 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, type Relation } from 'typeorm';
+import { Model, Node, SoftDeletableModel } from '../base';
+import type { Store } from './store.entity';
+import type { User } from './user.entity';
+
+/** A business that owns stores. Deleting it soft-deletes its stores and everything they own. */
+@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@Entity('merchants')
+export class Merchant extends SoftDeletableModel {
+  @Field(() => String)
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Field(() => String)
+  @Column({ type: 'varchar', length: 255 })
+  contactEmail!: string;
+
+  @Index('idx_merchants_owner_user_id')
+  @Column({ type: 'int' })
+  ownerUserId!: number;
+
+  @ManyToOne('User', { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'owner_user_id' })
+  owner?: Relation<User>;
+
+  @Field(() => Boolean)
+  @Column({ type: 'boolean', default: true })
+  isActive!: boolean;
+
+  @OneToMany('Store', (store: Store) => store.merchant, { cascade: ['soft-remove', 'recover'] })
+  stores?: Relation<Store[]>;
+}
