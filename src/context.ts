@@ -1,0 +1,53 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { Loaders } from './loaders/loaders';
+import { loadViewer, type Viewer } from './services/tenancy/viewer';
+import { resolvePlatformContext, type PlatformContext } from './services/tenancy/platform-context';
+
+/**
+ * Everything one request carries: who calls (resolved lazily, once), which
+ * platform and store the URL names, and the request's DataLoaders.
+ */
+export interface Context {
+  requestId: string;
+  config: Config;
+  dataSource: DataSource;
+  manager: EntityManager;
+  log: Logger;
+  loaders: Loaders;
+  /** The user id of a valid bearer token; null without one. */
+  tokenUserId: number | null;
+  viewer(): Promise<Viewer | null>;
+  platformContext(): Promise<PlatformContext>;
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
+}
+
+export function createContext(input: {
+  requestId: string;
+  config: Config;
+  dataSource: DataSource;
+  log: Logger;
+  tokenUserId: number | null;
+  platformCode: string | null;
+  host: string | null;
+}): Context {
+  const manager = input.dataSource.manager;
+  return {
+    requestId: input.requestId,
+    config: input.config,
+    dataSource: input.dataSource,
+    manager,
+    log: input.log,
+    loaders: new Loaders(manager),
+    tokenUserId: input.tokenUserId,
+    viewer: once(async () => (input.tokenUserId === null ? null : loadViewer(manager, input.tokenUserId))),
+    platformContext: once(() =>
+      resolvePlatformContext(manager, { platformCode: input.platformCode, host: input.host }),
+    ),
+  };
+}

@@ -1,0 +1,131 @@
+import DataLoader from 'dataloader';
+import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { toPage, type Page } from '../common/pagination';
+
+type Row = ObjectLiteral & { id: number };
+
+export interface PageKey {
+  parentId: number;
+  first: number;
+  afterId: number;
+}
+
+/**
+ * Per-request DataLoaders, made on first use. Every batch is one statement
+ * with `= ANY($1)`, soft-deleted rows excluded unless a loader says
+ * otherwise, so a query costs statements per depth, never per row.
+ */
+export class Loaders {
+  private readonly cache = new Map<string, DataLoader<unknown, unknown>>();
+
+  constructor(private readonly manager: EntityManager) {}
+
+  private get<K, V>(key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
+    let loader = this.cache.get(key) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = make();
+      this.cache.set(key, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+
+  private target(entity: EntityTarget<Row>): { name: string; table: string } {
+    const metadata = this.manager.connection.getMetadata(entity);
+    return { name: metadata.name, table: metadata.tableName };
+  }
+
+  /** Rows by primary key; `withDeleted` for parents of rows that are themselves deleted (admin views). */
+  byId<T extends Row>(entity: EntityTarget<T>, options: { withDeleted?: boolean } = {}): DataLoader<number, T | null> {
+    const { name } = this.target(entity);
+    return this.get(`byId:${name}:${options.withDeleted ? 'all' : 'live'}`, () => {
+      return new DataLoader<number, T | null>(async (ids) => {
+        const rows = await this.manager.find(entity, {
+          where: { id: In(ids as number[]) } as never,
+          withDeleted: options.withDeleted ?? false,
+        });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      });
+    });
+  }
+
+  /** Live children of each parent, in key order (small fixed sets such as a store's memberships). */
+  childrenOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<number, T[]> {
+    const { name } = this.target(entity);
+    return this.get(`children:${name}:${foreignKey}`, () => {
+      return new DataLoader<number, T[]>(async (parentIds) => {
+        const rows = await this.manager.find(entity, {
+          where: { [foreignKey]: In(parentIds as number[]) } as never,
+          order: { id: 'ASC' } as never,
+        });
+        const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
+        for (const row of rows) groups.get(row[foreignKey] as number)?.push(row);
+        return parentIds.map((id) => groups.get(id) ?? []);
+      });
+    });
+  }
+
+  /**
+   * One page of live children per parent, for nested connections: a single
+   * windowed statement serves every parent that asks for the same page shape.
+   */
+  pageOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<PageKey, Page<T>, string> {
+    const { name } = this.target(entity);
+    const metadata = this.manager.connection.getMetadata(entity);
+    const fkColumn = metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
+    return this.get(`page:${name}:${foreignKey}`, () => {
+      return new DataLoader<PageKey, Page<T>, string>(
+        async (keys) => {
+          const results = new Map<string, Page<T>>();
+          const shapes = new Map<string, PageKey[]>();
+          for (const key of keys) {
+            const shape = `${key.first}:${key.afterId}`;
+            shapes.set(shape, [...(shapes.get(shape) ?? []), key]);
+          }
+          for (const group of shapes.values()) {
+            const { first, afterId } = group[0];
+            const parentIds = group.map((k) => k.parentId);
+            const entities = await this.manager
+              .createQueryBuilder(entity, 'row')
+              .where(
+                `row.id IN (SELECT ranked.id FROM (
+                   SELECT child.id, ROW_NUMBER() OVER (PARTITION BY child.${fkColumn} ORDER BY child.id) AS rank
+                     FROM "${metadata.tableName}" child
+                    WHERE child.${fkColumn} = ANY(:parentIds) AND child.id > :afterId AND child.deleted_at IS NULL
+                 ) ranked WHERE ranked.rank <= :limit)`,
+                { parentIds, afterId, limit: first + 1 },
+              )
+              .orderBy('row.id', 'ASC')
+              .getMany();
+            for (const parentId of parentIds) {
+              const own = entities.filter((e) => e[foreignKey] === parentId);
+              results.set(`${parentId}:${first}:${afterId}`, toPage(own, first));
+            }
+          }
+          return keys.map((k) => results.get(`${k.parentId}:${k.first}:${k.afterId}`)!);
+        },
+        { cacheKeyFn: (k) => `${k.parentId}:${k.first}:${k.afterId}` },
+      );
+    });
+  }
+
+  /** Count of live children per parent. */
+  countOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<number, number> {
+    const { name } = this.target(entity);
+    const metadata = this.manager.connection.getMetadata(entity);
+    const fkColumn = metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
+    return this.get(`count:${name}:${foreignKey}`, () => {
+      return new DataLoader<number, number>(async (parentIds) => {
+        const rows: Array<{ parent: number; count: string }> = await this.manager
+          .createQueryBuilder(entity, 'row')
+          .select(`row.${fkColumn}`, 'parent')
+          .addSelect('COUNT(*)', 'count')
+          .where(`row.${fkColumn} = ANY(:parentIds)`, { parentIds })
+          .groupBy(`row.${fkColumn}`)
+          .getRawMany();
+        const counts = new Map(rows.map((r) => [Number(r.parent), Number(r.count)]));
+        return parentIds.map((id) => counts.get(id) ?? 0);
+      });
+    });
+  }
+}

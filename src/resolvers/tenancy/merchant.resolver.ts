@@ -1,0 +1,70 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { AccessDeniedError } from '../../common/errors';
+import { idOf } from '../../common/global-id';
+import { Role } from '../../entities/tenancy/enums';
+import { Merchant } from '../../entities/tenancy/merchant.entity';
+import { Store } from '../../entities/tenancy/store.entity';
+import { merchantService } from '../../services/tenancy/merchant.service';
+import { scope } from '../../services/tenancy/viewer';
+import { toConnection, type Connection } from '../common/connection';
+import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
+import { payload } from '../common/user-error';
+import {
+  CreateMerchantInput,
+  CreateMerchantPayload,
+  DeletePayload,
+  IdInput,
+  MerchantConnection,
+  RestoreMerchantPayload,
+} from './types/merchant.types';
+import { ListArgs } from './types/store.types';
+
+@Resolver(() => Merchant)
+export class MerchantResolver extends SoftDeletableResolver(Merchant) {
+  @Authorized(Role.ADMIN)
+  @Query(() => MerchantConnection)
+  async merchants(@Args(() => ListArgs) args: ListArgs, @Ctx() ctx: Context): Promise<Connection<Merchant>> {
+    const { page, count } = await merchantService.list(ctx, args);
+    return toConnection(MerchantConnection, page, count);
+  }
+
+  @Query(() => Merchant, { nullable: true })
+  merchant(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Merchant | null> | null {
+    const key = idOf('Merchant', id);
+    return key === null ? null : merchantService.get(ctx, key);
+  }
+
+  @FieldResolver(() => String)
+  async contactEmail(@Root() merchant: Merchant, @Ctx() ctx: Context): Promise<string> {
+    if (!scope.canSeeMerchant(await ctx.viewer(), merchant.id)) throw new AccessDeniedError('Not your merchant');
+    return merchant.contactEmail;
+  }
+
+  @FieldResolver(() => [Store], { description: 'The live stores the caller may see' })
+  async stores(@Root() merchant: Merchant, @Ctx() ctx: Context): Promise<Store[]> {
+    const [stores, viewer] = await Promise.all([
+      ctx.loaders.childrenOf(Store, 'merchantId').load(merchant.id),
+      ctx.viewer(),
+    ]);
+    return stores.filter((store) => scope.canSeeStore(viewer, store));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CreateMerchantPayload)
+  createMerchant(@Arg('input', () => CreateMerchantInput) input: CreateMerchantInput, @Ctx() ctx: Context) {
+    return payload(() => merchantService.create(ctx, input));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => DeletePayload, { description: 'Soft-deletes the merchant, its stores and all they own' })
+  deleteMerchant(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: Context) {
+    return payload(() => merchantService.delete(ctx, input.id));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => RestoreMerchantPayload, { description: 'Restores the merchant and exactly what its delete cascaded' })
+  restoreMerchant(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: Context) {
+    return payload(() => merchantService.restore(ctx, input.id));
+  }
+}

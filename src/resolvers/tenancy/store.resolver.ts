@@ -1,0 +1,130 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { EntityTarget } from 'typeorm';
+import type { Context } from '../../context';
+import { AccessDeniedError } from '../../common/errors';
+import { idOf } from '../../common/global-id';
+import { Customer } from '../../entities/tenancy/customer.entity';
+import { Role } from '../../entities/tenancy/enums';
+import { Merchant } from '../../entities/tenancy/merchant.entity';
+import { Order } from '../../entities/tenancy/order.entity';
+import { Product } from '../../entities/tenancy/product.entity';
+import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
+import { StoreUser } from '../../entities/tenancy/store-user.entity';
+import { Store } from '../../entities/tenancy/store.entity';
+import { afterIdOf } from '../../services/tenancy/listing';
+import { storeService } from '../../services/tenancy/store.service';
+import { scope } from '../../services/tenancy/viewer';
+import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
+import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
+import { payload } from '../common/user-error';
+import { DeletePayload, IdInput } from './types/merchant.types';
+import {
+  CreateStoreInput,
+  CustomerConnection,
+  OrderConnection,
+  ProductConnection,
+  RestoreStorePayload,
+  StoreConnection,
+  StorePayload,
+  StoresArgs,
+  UpdateStoreInput,
+} from './types/store.types';
+
+/** Team, customers, products and orders are private to the store's scope even where the store itself is public. */
+async function assertInScope(ctx: Context, store: Store): Promise<void> {
+  if (!scope.canSeeStore(await ctx.viewer(), store)) throw new AccessDeniedError('Not your store');
+}
+
+async function storeChildren<T extends { id: number; storeId: number }>(
+  ctx: Context,
+  store: Store,
+  entity: EntityTarget<T>,
+  type: Parameters<typeof toConnection<T>>[0],
+  args: ConnectionArgs,
+): Promise<Connection<T>> {
+  await assertInScope(ctx, store);
+  const page = await ctx.loaders
+    .pageOf(entity, 'storeId')
+    .load({ parentId: store.id, first: args.first, afterId: afterIdOf(args.after) });
+  return toConnection(type, page, () => ctx.loaders.countOf(entity, 'storeId').load(store.id));
+}
+
+@Resolver(() => Store)
+export class StoreResolver extends SoftDeletableResolver(Store) {
+  @Authorized()
+  @Query(() => StoreConnection, { description: 'The stores the caller may see' })
+  async stores(@Args(() => StoresArgs) args: StoresArgs, @Ctx() ctx: Context): Promise<Connection<Store>> {
+    const { page, count } = await storeService.list(ctx, args);
+    return toConnection(StoreConnection, page, count);
+  }
+
+  @Query(() => Store, { nullable: true })
+  store(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Store | null> | null {
+    const key = idOf('Store', id);
+    return key === null ? null : storeService.get(ctx, key);
+  }
+
+  @FieldResolver(() => Merchant)
+  async merchant(@Root() store: Store, @Ctx() ctx: Context): Promise<Merchant> {
+    const merchant = await ctx.loaders.byId(Merchant, { withDeleted: store.deletedAt !== null }).load(store.merchantId);
+    return merchant!;
+  }
+
+  @FieldResolver(() => [StorePlatform], { description: "The store's platform memberships" })
+  platforms(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform[]> {
+    return ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id);
+  }
+
+  @FieldResolver(() => StorePlatform, { nullable: true })
+  async primaryPlatform(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform | null> {
+    const memberships = await ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id);
+    return memberships.find((m) => m.isPrimary) ?? null;
+  }
+
+  @FieldResolver(() => [StoreUser], { description: 'Team members, pending invitations included' })
+  async team(@Root() store: Store, @Ctx() ctx: Context): Promise<StoreUser[]> {
+    await assertInScope(ctx, store);
+    return ctx.loaders.childrenOf(StoreUser, 'storeId').load(store.id);
+  }
+
+  @FieldResolver(() => CustomerConnection)
+  customers(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+    return storeChildren(ctx, store, Customer, CustomerConnection, args);
+  }
+
+  @FieldResolver(() => ProductConnection)
+  products(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+    return storeChildren(ctx, store, Product, ProductConnection, args);
+  }
+
+  @FieldResolver(() => OrderConnection)
+  orders(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+    return storeChildren(ctx, store, Order, OrderConnection, args);
+  }
+
+  @Authorized()
+  @Mutation(() => StorePayload)
+  createStore(@Arg('input', () => CreateStoreInput) input: CreateStoreInput, @Ctx() ctx: Context) {
+    return payload(async () => ({ store: await storeService.create(ctx, input) }));
+  }
+
+  @Authorized()
+  @Mutation(() => StorePayload)
+  updateStore(@Arg('input', () => UpdateStoreInput) input: UpdateStoreInput, @Ctx() ctx: Context) {
+    return payload(async () => ({ store: await storeService.update(ctx, input) }));
+  }
+
+  @Authorized()
+  @Mutation(() => DeletePayload, {
+    description: 'Soft-deletes the store, its team, customers, products, orders and memberships',
+  })
+  deleteStore(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: Context) {
+    return payload(() => storeService.delete(ctx, input.id));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => RestoreStorePayload, { description: 'Restores the store and exactly what its delete cascaded' })
+  restoreStore(@Arg('input', () => IdInput) input: IdInput, @Ctx() ctx: Context) {
+    return payload(() => storeService.restore(ctx, input.id));
+  }
+}

@@ -1,0 +1,43 @@
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { GraphQLEmailAddress } from 'graphql-scalars';
+import { IsOptional, Length, MaxLength } from 'class-validator';
+import { User } from '../../../entities/tenancy/user.entity';
+import { Payload } from '../../common/user-error';
+
+@InputType()
+export class LoginInput {
+  @Field(() => GraphQLEmailAddress)
+  email!: string;
+
+  @Field(() => String)
+  @MaxLength(200)
+  password!: string;
+}
+
+@InputType()
+export class AcceptInvitationInput {
+  @Field(() => String)
+  @Length(10, 200)
+  token!: string;
+
+  @Field(() => String)
+  @Length(8, 200)
+  password!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 200)
+  name?: string | null;
+}
+
+@ObjectType()
+export class LoginPayload extends Payload {
+  @Field(() => String, { nullable: true, description: 'Send as `Authorization: Bearer <token>`' })
+  token?: string;
+
+  @Field(() => User, { nullable: true })
+  user?: User;
+}
+
+@ObjectType()
+export class AcceptInvitationPayload extends LoginPayload {}

@@ -1,0 +1,47 @@
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { buildSchema, type AuthChecker } from 'type-graphql';
+import type { Context } from './context';
+import { AccessDeniedError } from './common/errors';
+import { NodeResolver } from './resolvers/node.resolver';
+import { CustomerResolver, OrderResolver, ProductResolver } from './resolvers/tenancy/catalog.resolver';
+import { MerchantResolver } from './resolvers/tenancy/merchant.resolver';
+import { PlatformResolver } from './resolvers/tenancy/platform.resolver';
+import { StorePlatformResolver } from './resolvers/tenancy/store-platform.resolver';
+import { StoreUserResolver } from './resolvers/tenancy/store-user.resolver';
+import { StoreResolver } from './resolvers/tenancy/store.resolver';
+import { UserResolver } from './resolvers/tenancy/user.resolver';
+import type { Role } from './entities/tenancy/enums';
+
+/** `@Authorized()` needs a live, active user; `@Authorized(roles)` also one of the roles. */
+export const authChecker: AuthChecker<Context, Role> = async ({ context }, roles) => {
+  const viewer = await context.viewer();
+  if (!viewer) {
+    throw new GraphQLError('Sign in first: send a valid bearer token', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  if (roles.length > 0 && !roles.includes(viewer.role))
+    throw new AccessDeniedError(`Only ${roles.join(' or ')} may do this`);
+  return true;
+};
+
+export const resolvers = [
+  NodeResolver,
+  UserResolver,
+  PlatformResolver,
+  MerchantResolver,
+  StoreResolver,
+  StorePlatformResolver,
+  StoreUserResolver,
+  CustomerResolver,
+  ProductResolver,
+  OrderResolver,
+] as const;
+
+export function createSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    authChecker,
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+  });
+}

@@ -1,0 +1,54 @@
+import type { Context } from '../context';
+import { fromGlobalId } from '../common/global-id';
+import type { Model } from '../entities/base';
+import { Customer, Merchant, Order, Platform, Product, Store, StorePlatform, StoreUser, User } from '../entities';
+import { scope } from './tenancy/viewer';
+
+type StoreOwned = Customer | Order | Product | StorePlatform | StoreUser;
+
+/** Whether the viewer may see a row owned by a store: the same rule as the store itself. */
+async function storeVisible(ctx: Context, row: { storeId: number }): Promise<boolean> {
+  const store = await ctx.loaders.byId(Store).load(row.storeId);
+  return !!store && scope.canSeeStore(await ctx.viewer(), store);
+}
+
+/** How each type is loaded (live rows only) and who may see it. */
+const nodeTypes: Record<
+  string,
+  { load: (ctx: Context, id: number) => Promise<Model | null>; visible: (ctx: Context, row: never) => Promise<boolean> }
+> = {
+  Platform: { load: (ctx, id) => ctx.loaders.byId(Platform).load(id), visible: async () => true },
+  User: {
+    load: (ctx, id) => ctx.loaders.byId(User).load(id),
+    visible: async (ctx, user: User) => {
+      const viewer = await ctx.viewer();
+      return !!viewer && (viewer.isAdmin || viewer.userId === user.id);
+    },
+  },
+  Merchant: {
+    load: (ctx, id) => ctx.loaders.byId(Merchant).load(id),
+    visible: async (ctx, merchant: Merchant) => scope.canSeeMerchant(await ctx.viewer(), merchant.id),
+  },
+  Store: {
+    load: (ctx, id) => ctx.loaders.byId(Store).load(id),
+    visible: async (ctx, store: Store) => scope.canSeeStore(await ctx.viewer(), store),
+  },
+  ...Object.fromEntries(
+    [StorePlatform, StoreUser, Customer, Product, Order].map((type) => [
+      type.name,
+      {
+        load: (ctx: Context, id: number) => ctx.loaders.byId<StoreOwned>(type).load(id),
+        visible: (ctx: Context, row: StoreOwned) => storeVisible(ctx, row),
+      },
+    ]),
+  ),
+};
+
+/** Relay `node`: any object the caller may see, else null (out of scope looks like missing). */
+export async function resolveNode(ctx: Context, globalId: string): Promise<Model | null> {
+  const parsed = fromGlobalId(globalId);
+  const type = parsed && Object.hasOwn(nodeTypes, parsed.type) ? nodeTypes[parsed.type] : null;
+  if (!parsed || !type) return null;
+  const row = await type.load(ctx, parsed.id);
+  return row && (await type.visible(ctx, row as never)) ? row : null;
+}

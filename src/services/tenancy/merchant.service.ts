@@ -1,0 +1,93 @@
+import type { Context } from '../../context';
+import { DomainError, UserErrorCode, AccessDeniedError, isUniqueViolation } from '../../common/errors';
+import { toGlobalId } from '../../common/global-id';
+import { Merchant } from '../../entities/tenancy/merchant.entity';
+import { User } from '../../entities/tenancy/user.entity';
+import { Role } from '../../entities/tenancy/enums';
+import { hashPassword } from '../auth/password';
+import { listPage, type ListArgs, type Listing } from './listing';
+import { findMerchantInScope, viewerOf } from './scoped';
+import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
+import { scope } from './viewer';
+
+export interface CreateMerchantInput {
+  name: string;
+  contactEmail: string;
+  owner: { email: string; password: string; name?: string | null };
+}
+
+const ownerEmailTaken = () =>
+  new DomainError(UserErrorCode.ALREADY_EXISTS, 'A user with this email already exists', ['owner', 'email']);
+
+/** Merchants: ADMIN creates, lists, deletes and restores them; owners and their team read their own. */
+export const merchantService = {
+  async list(ctx: Context, args: ListArgs): Promise<Listing<Merchant>> {
+    const viewer = await viewerOf(ctx);
+    if (!viewer.isAdmin) throw new AccessDeniedError('Only ADMIN may list merchants');
+    return listPage(viewer, ctx.manager.createQueryBuilder(Merchant, 'merchant'), args);
+  },
+
+  async get(ctx: Context, id: number): Promise<Merchant | null> {
+    const viewer = await ctx.viewer();
+    if (!scope.canSeeMerchant(viewer, id)) return null;
+    return ctx.loaders.byId(Merchant).load(id);
+  },
+
+  async create(ctx: Context, input: CreateMerchantInput): Promise<{ merchant: Merchant; owner: User }> {
+    const passwordHash = await hashPassword(input.owner.password);
+    const email = input.owner.email.toLowerCase();
+    try {
+      return await ctx.dataSource.transaction(async (em) => {
+        if (await em.exists(User, { where: { email } })) throw ownerEmailTaken();
+        const owner = await em.save(
+          em.create(User, { email, passwordHash, name: input.owner.name ?? null, role: Role.MERCHANT_OWNER }),
+        );
+        const merchant = await em.save(
+          em.create(Merchant, {
+            name: input.name,
+            contactEmail: input.contactEmail.toLowerCase(),
+            ownerUserId: owner.id,
+          }),
+        );
+        return { merchant, owner };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_users_email_live')) throw ownerEmailTaken();
+      throw error;
+    }
+  },
+
+  async delete(ctx: Context, globalId: string): Promise<{ deletedId: string; cascadedIds: string[] }> {
+    const viewer = await viewerOf(ctx);
+    if (!viewer.isAdmin) throw new AccessDeniedError('Only ADMIN may delete merchants');
+    return ctx.dataSource.transaction(async (em) => {
+      const merchant = await findMerchantInScope(ctx, em, globalId, { access: 'manage', field: ['id'] });
+      const cascadedIds = await softDeleteWithCascade(em, merchant);
+      return { deletedId: toGlobalId('Merchant', merchant.id), cascadedIds };
+    });
+  },
+
+  async restore(ctx: Context, globalId: string): Promise<{ merchant: Merchant; restoredIds: string[] }> {
+    return ctx.dataSource.transaction(async (em) => {
+      const merchant = await findMerchantInScope(ctx, em, globalId, {
+        access: 'manage',
+        field: ['id'],
+        withDeleted: true,
+      });
+      if (!merchant.deletedAt) throw new DomainError(UserErrorCode.INVALID_STATE, 'Merchant is not deleted', ['id']);
+      try {
+        const restoredIds = await restoreWithCascade(em, merchant);
+        return { merchant: await em.findOneByOrFail(Merchant, { id: merchant.id }), restoredIds };
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new DomainError(
+            UserErrorCode.ALREADY_EXISTS,
+            'A live store now uses a store code or subdomain of this merchant',
+            ['id'],
+          );
+        }
+        throw error;
+      }
+    });
+  },
+};

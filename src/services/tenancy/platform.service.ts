@@ -1,0 +1,45 @@
+import type { Context } from '../../context';
+import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+import { idOf } from '../../common/global-id';
+import { Platform } from '../../entities/tenancy/platform.entity';
+
+export interface UpdatePlatformInput {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+  domain?: string | null;
+  isActive?: boolean | null;
+  settings?: Record<string, unknown> | null;
+}
+
+/** Platforms are public reference data; ADMIN edits them. */
+export const platformService = {
+  list(ctx: Context): Promise<Platform[]> {
+    return ctx.manager.find(Platform, { order: { id: 'ASC' } });
+  },
+
+  byCode(ctx: Context, code: string): Promise<Platform | null> {
+    return ctx.manager.findOne(Platform, { where: { code } });
+  },
+
+  async update(ctx: Context, input: UpdatePlatformInput): Promise<Platform> {
+    try {
+      return await ctx.dataSource.transaction(async (em) => {
+        const id = idOf('Platform', input.id);
+        const platform = id === null ? null : await em.findOne(Platform, { where: { id } });
+        if (!platform) throw notFound('Platform', ['id']);
+        if (input.name != null) platform.name = input.name;
+        if (input.description !== undefined) platform.description = input.description;
+        if (input.domain !== undefined) platform.domain = input.domain?.toLowerCase() ?? null;
+        if (input.isActive != null) platform.isActive = input.isActive;
+        if (input.settings != null) platform.settings = input.settings;
+        return await em.save(platform);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_platforms_domain')) {
+        throw new DomainError(UserErrorCode.ALREADY_EXISTS, 'Another platform uses this domain', ['domain']);
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,121 @@
+import type { Context } from '../../context';
+import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
+import { idOf, toGlobalId } from '../../common/global-id';
+import { Merchant } from '../../entities/tenancy/merchant.entity';
+import { Store } from '../../entities/tenancy/store.entity';
+import { listPage, type ListArgs, type Listing } from './listing';
+import { findMerchantInScope, findStoreInScope, viewerOf } from './scoped';
+import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
+import { scope } from './viewer';
+
+export interface CreateStoreInput {
+  merchantId: string;
+  name: string;
+  storeCode: string;
+  subdomain: string;
+}
+
+export interface UpdateStoreInput {
+  id: string;
+  name?: string | null;
+  isActive?: boolean | null;
+}
+
+export interface StoreListArgs extends ListArgs {
+  merchantId?: string | null;
+  platformCode?: string | null;
+}
+
+const taken = (field: 'storeCode' | 'subdomain') =>
+  new DomainError(
+    UserErrorCode.ALREADY_EXISTS,
+    `A live store already uses this ${field === 'storeCode' ? 'store code' : 'subdomain'}`,
+    [field],
+  );
+
+/** Maps a lost race on the live-row unique indexes to the field at fault. */
+function uniqueStoreError(error: unknown): DomainError | null {
+  if (isUniqueViolation(error, 'uq_stores_store_code_live')) return taken('storeCode');
+  if (isUniqueViolation(error, 'uq_stores_subdomain_live')) return taken('subdomain');
+  return null;
+}
+
+/** Stores: scoped reads, owner/ADMIN writes, cascading soft delete and exact restore. */
+export const storeService = {
+  async list(ctx: Context, args: StoreListArgs): Promise<Listing<Store>> {
+    const viewer = await viewerOf(ctx);
+    const qb = ctx.manager.createQueryBuilder(Store, 'store');
+    if (!viewer.isAdmin) {
+      qb.andWhere('(store.merchant_id = ANY(:owned) OR store.id = ANY(:member))', {
+        owned: [...viewer.ownedMerchantIds],
+        member: [...viewer.memberStoreIds],
+      });
+    }
+    if (args.merchantId)
+      qb.andWhere('store.merchant_id = :merchantId', { merchantId: idOf('Merchant', args.merchantId) ?? 0 });
+    if (args.platformCode) {
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM store_platforms sp JOIN platforms p ON p.id = sp.platform_id
+                  WHERE sp.store_id = store.id AND sp.deleted_at IS NULL AND p.code = :platformCode)`,
+        { platformCode: args.platformCode },
+      );
+    }
+    return listPage(viewer, qb, args);
+  },
+
+  async get(ctx: Context, id: number): Promise<Store | null> {
+    const store = await ctx.loaders.byId(Store).load(id);
+    return store && scope.canSeeStore(await ctx.viewer(), store) ? store : null;
+  },
+
+  async create(ctx: Context, input: CreateStoreInput): Promise<Store> {
+    const storeCode = input.storeCode.toUpperCase();
+    const subdomain = input.subdomain.toLowerCase();
+    try {
+      return await ctx.dataSource.transaction(async (em) => {
+        const merchant = await findMerchantInScope(ctx, em, input.merchantId, {
+          access: 'manage',
+          field: ['merchantId'],
+        });
+        if (await em.exists(Store, { where: { storeCode } })) throw taken('storeCode');
+        if (await em.exists(Store, { where: { subdomain } })) throw taken('subdomain');
+        return em.save(em.create(Store, { merchantId: merchant.id, name: input.name, storeCode, subdomain }));
+      });
+    } catch (error) {
+      throw uniqueStoreError(error) ?? error;
+    }
+  },
+
+  async update(ctx: Context, input: UpdateStoreInput): Promise<Store> {
+    return ctx.dataSource.transaction(async (em) => {
+      const store = await findStoreInScope(ctx, em, input.id, { access: 'manage', field: ['id'], lock: true });
+      if (input.name != null) store.name = input.name;
+      if (input.isActive != null) store.isActive = input.isActive;
+      return em.save(store);
+    });
+  },
+
+  async delete(ctx: Context, globalId: string): Promise<{ deletedId: string; cascadedIds: string[] }> {
+    return ctx.dataSource.transaction(async (em) => {
+      const store = await findStoreInScope(ctx, em, globalId, { access: 'manage', field: ['id'], lock: true });
+      const cascadedIds = await softDeleteWithCascade(em, store);
+      return { deletedId: toGlobalId('Store', store.id), cascadedIds };
+    });
+  },
+
+  async restore(ctx: Context, globalId: string): Promise<{ store: Store; restoredIds: string[] }> {
+    try {
+      return await ctx.dataSource.transaction(async (em) => {
+        const store = await findStoreInScope(ctx, em, globalId, { access: 'manage', field: ['id'], withDeleted: true });
+        if (!store.deletedAt) throw new DomainError(UserErrorCode.INVALID_STATE, 'Store is not deleted', ['id']);
+        if (!(await em.exists(Merchant, { where: { id: store.merchantId } }))) {
+          throw new DomainError(UserErrorCode.INVALID_STATE, 'Its merchant is deleted: restore the merchant', ['id']);
+        }
+        const restoredIds = await restoreWithCascade(em, store);
+        return { store: await em.findOneByOrFail(Store, { id: store.id }), restoredIds };
+      });
+    } catch (error) {
+      throw uniqueStoreError(error) ?? error;
+    }
+  },
+};

@@ -1,0 +1,56 @@
+import type { EntityManager } from 'typeorm';
+import { Role } from '../../entities/tenancy/enums';
+
+/**
+ * Who is calling and what they may see, resolved once per request: the
+ * merchants they own and the stores whose team they have joined.
+ */
+export interface Viewer {
+  userId: number;
+  role: Role;
+  isAdmin: boolean;
+  ownedMerchantIds: ReadonlySet<number>;
+  memberStoreIds: ReadonlySet<number>;
+  /** Merchants of the stores the viewer is a team member of. */
+  memberMerchantIds: ReadonlySet<number>;
+}
+
+/** One statement: the live, active user with their owned merchants and accepted team memberships. */
+export async function loadViewer(manager: EntityManager, userId: number): Promise<Viewer | null> {
+  const rows: Array<{ role: Role; merchant_ids: number[]; store_ids: number[]; store_merchant_ids: number[] }> =
+    await manager.query(
+      `SELECT u.role,
+              ARRAY(SELECT m.id FROM merchants m WHERE m.owner_user_id = u.id AND m.deleted_at IS NULL) AS merchant_ids,
+              ARRAY(SELECT s.id FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
+                     WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
+                       AND su.accepted_at IS NOT NULL) AS store_ids,
+              ARRAY(SELECT DISTINCT s.merchant_id FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
+                     WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
+                       AND su.accepted_at IS NOT NULL) AS store_merchant_ids
+         FROM users u
+        WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active`,
+      [userId],
+    );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    userId,
+    role: row.role,
+    isAdmin: row.role === Role.ADMIN,
+    ownedMerchantIds: new Set(row.merchant_ids),
+    memberStoreIds: new Set(row.store_ids),
+    memberMerchantIds: new Set(row.store_merchant_ids),
+  };
+}
+
+/** Scope rules: every read and write by id asks one of these. */
+export const scope = {
+  canSeeMerchant: (v: Viewer | null, merchantId: number): boolean =>
+    !!v && (v.isAdmin || v.ownedMerchantIds.has(merchantId) || v.memberMerchantIds.has(merchantId)),
+  canManageMerchant: (v: Viewer | null, merchantId: number): boolean =>
+    !!v && (v.isAdmin || v.ownedMerchantIds.has(merchantId)),
+  canSeeStore: (v: Viewer | null, store: { id: number; merchantId: number }): boolean =>
+    !!v && (v.isAdmin || v.ownedMerchantIds.has(store.merchantId) || v.memberStoreIds.has(store.id)),
+  canManageStore: (v: Viewer | null, store: { merchantId: number }): boolean =>
+    !!v && (v.isAdmin || v.ownedMerchantIds.has(store.merchantId)),
+};
