@@ -1,0 +1,53 @@
+import { TestServer } from '../support/server';
+import { createStore, createTenant, joinPlatform } from '../factories/tenancy';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(() => server.stop());
+
+const STORES = `query($first: Int) { stores(first: $first) { edges { node { merchant { name } platforms { platform { code } } } } } }`;
+
+/** A merchant with `count` stores, each on both platforms. */
+async function merchantWithStores(count: number) {
+  const tenant = await createTenant(server);
+  const ids = [tenant.storeId];
+  while (ids.length < count) {
+    const batch = Math.min(10, count - ids.length);
+    const made = await Promise.all(
+      Array.from({ length: batch }, () => createStore(server, tenant.ownerToken, tenant.merchantId)),
+    );
+    ids.push(...made.map((s) => s.id));
+  }
+  for (const id of ids) {
+    await joinPlatform(server, tenant.ownerToken, id, 'oms');
+    await joinPlatform(server, tenant.ownerToken, id, 'loyalty');
+  }
+  return tenant;
+}
+
+async function statementsFor(token: string, expectedStores: number): Promise<number> {
+  const result = await server.gql(STORES, { first: 100 }, { token });
+  expect(result.errors).toBeUndefined();
+  expect(result.data.stores.edges).toHaveLength(expectedStores);
+  for (const edge of result.data.stores.edges) {
+    expect(edge.node.platforms.map((p: { platform: { code: string } }) => p.platform.code).sort()).toEqual([
+      'loyalty',
+      'oms',
+    ]);
+  }
+  return Number(result.headers['x-sql-statements']);
+}
+
+describe('SQL statements per request', () => {
+  it('are the same for 5 stores and for 100: loaders batch per depth, not per row', async () => {
+    const [small, large] = await Promise.all([merchantWithStores(5), merchantWithStores(100)]);
+    const forSmall = await statementsFor(small.ownerToken, 5);
+    const forLarge = await statementsFor(large.ownerToken, 100);
+    expect(forSmall).toBeGreaterThan(0);
+    expect(forLarge).toBe(forSmall);
+    // viewer, page of stores, merchants, memberships, platforms
+    expect(forLarge).toBeLessThanOrEqual(5);
+  });
+});
