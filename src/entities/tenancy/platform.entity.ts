@@ -30,6 +30,6 @@ export class Platform extends Model {
   isActive!: boolean;
 
   @Field(() => GraphQLJSONObject)
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   settings!: Record<string, unknown>;
 }

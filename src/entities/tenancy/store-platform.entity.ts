@@ -59,7 +59,7 @@ export class StorePlatform extends SoftDeletableModel {
   customSubdomain!: string | null;
 
   @Field(() => GraphQLJSONObject)
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb", comment: 'Platform-specific store settings' })
+  @Column({ type: 'jsonb', default: () => "'{}'", comment: 'Platform-specific store settings' })
   settings!: Record<string, unknown>;
 
   @Field(() => Date)
