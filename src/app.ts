@@ -51,6 +51,8 @@ export async function createApp({
     formatError: formatError(log, config.nodeEnv === 'development'),
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     introspection: true,
+    // main.ts owns the signals: it drains HTTP before Apollo stops.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       depthLimitPlugin(config.maxQueryDepth),
