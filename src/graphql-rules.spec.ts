@@ -1,0 +1,54 @@
+import { GraphQLError, parse } from 'graphql';
+import pino from 'pino';
+import { formatError, queryDepth } from './graphql-rules';
+import { AccessDeniedError } from './common/errors';
+
+const silent = pino({ level: 'silent' });
+
+describe('formatError', () => {
+  const leaky = new GraphQLError('relation "users" violates constraint at SELECT * FROM users', {
+    originalError: new Error('SELECT password_hash FROM users'),
+    path: ['me'],
+  });
+
+  it('masks unexpected errors outside development: no message, SQL or stack', () => {
+    const formatted = formatError(silent, false)(
+      { message: leaky.message, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
+      leaky,
+    );
+    expect(formatted).toEqual({
+      message: 'Internal server error',
+      path: ['me'],
+      locations: undefined,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+  });
+
+  it('keeps public codes and turns a role refusal into FORBIDDEN', () => {
+    const denied = new GraphQLError('x', {
+      originalError: new AccessDeniedError('Only ADMIN may do this'),
+      path: ['merchants'],
+    });
+    expect(formatError(silent, false)({ message: 'x' }, denied)).toMatchObject({
+      message: 'Only ADMIN may do this',
+      extensions: { code: 'FORBIDDEN' },
+    });
+    const unauthenticated = { message: 'Sign in', extensions: { code: 'UNAUTHENTICATED', stacktrace: ['at y'] } };
+    expect(formatError(silent, false)(unauthenticated, new GraphQLError('Sign in'))).toEqual({
+      message: 'Sign in',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+  });
+});
+
+describe('queryDepth', () => {
+  it('counts nested fields through fragments and inline fragments', () => {
+    expect(queryDepth(parse('{ a }'))).toBe(1);
+    expect(queryDepth(parse('{ a { b { c } } }'))).toBe(3);
+    expect(queryDepth(parse('query { a { ...F } } fragment F on T { b { ... on U { c { d } } } }'))).toBe(4);
+  });
+
+  it('does not loop on a fragment that spreads itself', () => {
+    expect(queryDepth(parse('{ a { ...F } } fragment F on T { b { ...F } }'))).toBe(2);
+  });
+});

@@ -1,0 +1,66 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createDataSource } from '../src/db/data-source';
+import { healthRoutes } from '../src/http/health';
+import { TestServer } from './support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(() => server.stop());
+
+describe('HTTP side routes', () => {
+  it('answers /healthz and /readyz while the database is up and migrated', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers /readyz with 503 when the database is unreachable', async () => {
+    const unreachable = createDataSource('postgres://postgres@127.0.0.1:1/nothing');
+    const app = express().use(healthRoutes(unreachable, { timeoutMs: 500 }));
+    const listener = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => listener.once('listening', resolve));
+    try {
+      const { port } = listener.address() as AddressInfo;
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(503);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('serves GraphiQL from installed assets to a browser on GET /graphql', async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      headers: { accept: 'text/html', 'accept-encoding': 'identity' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    const page = await response.text();
+    expect(page).toContain('graphiql');
+    expect(page).not.toMatch(/<script[^>]+src="https?:\/\//);
+    const gzipped = await fetch(`${server.url}/graphql`, {
+      headers: { accept: 'text/html', 'accept-encoding': 'gzip' },
+    });
+    expect(gzipped.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.length).toBeGreaterThan(100_000);
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(await gzipped.text()).toBe(page); // fetch inflates it
+  });
+
+  it('echoes a sane request id or makes one', async () => {
+    const result = await server.gql(`{ platforms { code } }`, {}, { headers: { 'x-request-id': 'trace-123' } });
+    expect(result.headers['x-request-id']).toBe('trace-123');
+    const generated = await server.gql(`{ platforms { code } }`);
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the same API under /platforms/{code}/graphql', async () => {
+    const data = await server.ok(`{ currentPlatform { code } }`, {}, { path: '/platforms/oms/graphql' });
+    expect(data.currentPlatform).toEqual({ code: 'oms' });
+  });
+});
