@@ -8,7 +8,49 @@ import { StoreUser } from './tenancy/store-user.entity';
 import { Store } from './tenancy/store.entity';
 import { User } from './tenancy/user.entity';
 
-/** Every entity, for the DataSource. */
-export const entities = [Platform, User, Merchant, Store, StorePlatform, StoreUser, Customer, Product, Order];
+import { Feature } from './features/feature.entity';
+import { AddOnProduct } from './subscriptions/add-on-product.entity';
+import { BillingHistory } from './subscriptions/billing-history.entity';
+import { CapacitySnapshot } from './subscriptions/capacity-snapshot.entity';
+import { StoreAddOn } from './subscriptions/store-add-on.entity';
+import { StoreSubscription } from './subscriptions/store-subscription.entity';
+import { SubscriptionTier } from './subscriptions/subscription-tier.entity';
 
-export { Customer, Merchant, Order, Platform, Product, Store, StorePlatform, StoreUser, User };
+/** Every entity, for the DataSource. */
+export const entities = [
+  Platform,
+  User,
+  Merchant,
+  Store,
+  StorePlatform,
+  StoreUser,
+  Customer,
+  Product,
+  Order,
+  SubscriptionTier,
+  Feature,
+  StoreSubscription,
+  AddOnProduct,
+  StoreAddOn,
+  BillingHistory,
+  CapacitySnapshot,
+];
+
+export {
+  AddOnProduct,
+  BillingHistory,
+  CapacitySnapshot,
+  Customer,
+  Feature,
+  Merchant,
+  Order,
+  Platform,
+  Product,
+  Store,
+  StoreAddOn,
+  StorePlatform,
+  StoreSubscription,
+  StoreUser,
+  SubscriptionTier,
+  User,
+};

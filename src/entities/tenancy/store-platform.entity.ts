@@ -4,6 +4,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typ
 import { Model, Node, SoftDeletableModel } from '../base';
 import type { Platform } from './platform.entity';
 import type { Store } from './store.entity';
+import type { SubscriptionTier } from '../subscriptions/subscription-tier.entity';
 
 /**
  * A store's membership in a platform. A store is on a platform at most once
@@ -40,6 +41,14 @@ export class StorePlatform extends SoftDeletableModel {
   @ManyToOne('Platform', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'platform_id' })
   platform?: Relation<Platform>;
+
+  @Index('idx_store_platforms_tier_id')
+  @Column({ type: 'int', nullable: true, comment: 'Platform-specific subscription tier' })
+  tierId!: number | null;
+
+  @ManyToOne('SubscriptionTier', { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'tier_id' })
+  tier?: Relation<SubscriptionTier> | null;
 
   @Field(() => Boolean)
   @Column({ type: 'boolean', default: true, comment: 'Whether the store is active on this platform' })
