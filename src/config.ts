@@ -14,6 +14,8 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   maxQueryDepth: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Length of the TRIAL a new store-platform membership starts with. */
+  trialDays: number;
   /** Adds `x-sql-statements` to GraphQL responses (tests and benchmarks); off in production unless asked. */
   exposeSqlCount: boolean;
 }
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwt: { secret: jwtSecret, expiresIn: env.JWT_EXPIRES_IN || '12h' },
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
+    trialDays: int(env, 'TRIAL_DAYS', 30, 0, 365),
     exposeSqlCount: env.EXPOSE_SQL_COUNT ? env.EXPOSE_SQL_COUNT === '1' : !isProduction,
     logLevel: oneOf(
       env,

@@ -11,6 +11,9 @@ import { StorePlatformResolver } from './resolvers/tenancy/store-platform.resolv
 import { StoreUserResolver } from './resolvers/tenancy/store-user.resolver';
 import { StoreResolver } from './resolvers/tenancy/store.resolver';
 import { UserResolver } from './resolvers/tenancy/user.resolver';
+import { FeatureResolver } from './resolvers/features/feature.resolver';
+import { StoreSubscriptionResolver } from './resolvers/subscriptions/store-subscription.resolver';
+import { SubscriptionTierResolver } from './resolvers/subscriptions/subscription-tier.resolver';
 import type { Role } from './entities/tenancy/enums';
 
 /** `@Authorized()` needs a live, active user; `@Authorized(roles)` also one of the roles. */
@@ -35,6 +38,9 @@ export const resolvers = [
   CustomerResolver,
   ProductResolver,
   OrderResolver,
+  SubscriptionTierResolver,
+  StoreSubscriptionResolver,
+  FeatureResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

@@ -29,6 +29,18 @@ export class Loaders {
     return loader;
   }
 
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  /** A value computed at most once per request (small reference sets such as the tiers). */
+  once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let value = this.memos.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = make();
+      this.memos.set(key, value);
+    }
+    return value;
+  }
+
   private target(entity: EntityTarget<Row>): { name: string; table: string } {
     const metadata = this.manager.connection.getMetadata(entity);
     return { name: metadata.name, table: metadata.tableName };
@@ -73,6 +85,7 @@ export class Loaders {
     const { name } = this.target(entity);
     const metadata = this.manager.connection.getMetadata(entity);
     const fkColumn = metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
+    const liveOnly = metadata.deleteDateColumn ? `AND child.${metadata.deleteDateColumn.databaseName} IS NULL` : '';
     return this.get(`page:${name}:${foreignKey}`, () => {
       return new DataLoader<PageKey, Page<T>, string>(
         async (keys) => {
@@ -91,7 +104,7 @@ export class Loaders {
                 `row.id IN (SELECT ranked.id FROM (
                    SELECT child.id, ROW_NUMBER() OVER (PARTITION BY child.${fkColumn} ORDER BY child.id) AS rank
                      FROM "${metadata.tableName}" child
-                    WHERE child.${fkColumn} = ANY(:parentIds) AND child.id > :afterId AND child.deleted_at IS NULL
+                    WHERE child.${fkColumn} = ANY(:parentIds) AND child.id > :afterId ${liveOnly}
                  ) ranked WHERE ranked.rank <= :limit)`,
                 { parentIds, afterId, limit: first + 1 },
               )

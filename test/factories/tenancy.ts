@@ -32,10 +32,14 @@ export interface Tenant {
   subdomain: string;
 }
 
-/** A fresh merchant with its owner (signed in) and one store, made through the API as ADMIN. */
+/**
+ * A fresh merchant with its owner (signed in) and stores, made through the
+ * API as ADMIN; with `platform`, each store joins it (starting a TRIAL), as
+ * orders, products and team members need a subscription.
+ */
 export async function createTenant(
   server: TestServer,
-  options: { stores?: number } = {},
+  options: { stores?: number; platform?: string } = {},
 ): Promise<Tenant & { storeIds: string[] }> {
   const admin = await adminToken(server);
   const ownerEmail = `${unique('owner-')}@example.lu`;
@@ -60,6 +64,7 @@ export async function createTenant(
   for (let i = 0; i < (options.stores ?? 1); i++) {
     const store = await createStore(server, ownerToken, merchantId);
     storeIds.push(store.id);
+    if (options.platform) await joinPlatform(server, ownerToken, store.id, options.platform);
     if (i === 0) first = store;
   }
   return { merchantId, ownerEmail, ownerToken, storeId: storeIds[0], storeIds, ...first };

@@ -93,7 +93,7 @@ describe('team invitations', () => {
   }`;
 
   it('lets an invitee accept once, sign in, and see the store', async () => {
-    const tenant = await createTenant(server);
+    const tenant = await createTenant(server, { platform: 'oms' });
     const email = `${unique('staff-')}@example.lu`;
     const invited = await server.ok(
       INVITE,
@@ -122,7 +122,7 @@ describe('team invitations', () => {
   });
 
   it('refuses a second invitation of the same person with ALREADY_EXISTS', async () => {
-    const tenant = await createTenant(server);
+    const tenant = await createTenant(server, { platform: 'oms' });
     const member = await addTeamMember(server, tenant.ownerToken, tenant.storeId);
     const again = await server.ok(
       INVITE,
@@ -133,8 +133,8 @@ describe('team invitations', () => {
   });
 
   it('makes an existing user prove their password to accept', async () => {
-    const tenant = await createTenant(server);
-    const other = await createTenant(server);
+    const tenant = await createTenant(server, { platform: 'oms' });
+    const other = await createTenant(server, { platform: 'oms' });
     const member = await addTeamMember(server, tenant.ownerToken, tenant.storeId);
     const invited = await server.ok(
       INVITE,
@@ -152,7 +152,7 @@ describe('team invitations', () => {
   });
 
   it('lets staff read their store but not manage it', async () => {
-    const tenant = await createTenant(server);
+    const tenant = await createTenant(server, { platform: 'oms' });
     const staff = await addTeamMember(server, tenant.ownerToken, tenant.storeId);
     const update = await server.ok(
       `mutation($input: UpdateStoreInput!) { updateStore(input: $input) { store { id } userErrors { code } } }`,

@@ -9,6 +9,7 @@ let bIds: Record<string, string>;
 beforeAll(async () => {
   server = await TestServer.start();
   [a, b] = await Promise.all([createTenant(server), createTenant(server)]);
+  await joinPlatform(server, a.ownerToken, a.storeId, 'oms');
   const membership = await joinPlatform(server, b.ownerToken, b.storeId, 'oms');
   const staff = await addTeamMember(server, b.ownerToken, b.storeId);
   const made = await server.ok(
@@ -124,6 +125,7 @@ describe("an owner of merchant A and merchant B's data", () => {
 
   it("keeps a store's staff to that store: another store of the same merchant is out of scope", async () => {
     const second = await createStore(server, a.ownerToken, a.merchantId);
+    await joinPlatform(server, a.ownerToken, second.id, 'oms');
     const staff = await addTeamMember(server, a.ownerToken, a.storeId);
     const data = await server.ok(
       `query($s1: ID!, $s2: ID!, $m: ID!) { s1: store(id: $s1) { id } s2: store(id: $s2) { id } merchant(id: $m) { stores { id } } stores { totalCount } }`,

@@ -328,7 +328,7 @@ describe('query limits and errors', () => {
   });
 
   it('creates products, customers and orders for the store team', async () => {
-    const tenant = await createTenant(server);
+    const tenant = await createTenant(server, { platform: 'oms' });
     const customer = await server.ok(
       `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id email } userErrors { code } } }`,
       { input: { storeId: tenant.storeId, email: 'Marie@Example.lu', name: 'Marie' } },

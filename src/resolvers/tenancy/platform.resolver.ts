@@ -1,8 +1,10 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { Role } from '../../entities/tenancy/enums';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { tierService } from '../../services/subscriptions/tier.service';
 import { platformService } from '../../services/tenancy/platform.service';
 import { payload } from '../common/user-error';
 import { PlatformPayload, UpdatePlatformInput } from './types/platform.types';
@@ -27,6 +29,11 @@ export class PlatformResolver {
   @Query(() => Store, { nullable: true, description: 'The store named by the subdomain of the Host header' })
   async currentStore(@Ctx() ctx: Context): Promise<Store | null> {
     return (await ctx.platformContext()).store;
+  }
+
+  @FieldResolver(() => [SubscriptionTier], { description: 'Tiers offered here: its own and the global ones' })
+  async tiers(@Root() platform: Platform, @Ctx() ctx: Context): Promise<SubscriptionTier[]> {
+    return tierService.list(ctx, platform.code);
   }
 
   @Authorized(Role.ADMIN)

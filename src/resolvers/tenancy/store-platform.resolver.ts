@@ -3,6 +3,9 @@ import type { Context } from '../../context';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { assertStoreInScope } from './store.resolver';
 import { storePlatformService } from '../../services/tenancy/store-platform.service';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
@@ -26,6 +29,29 @@ export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) 
   @FieldResolver(() => Platform)
   async platform(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<Platform> {
     return (await ctx.loaders.byId(Platform).load(membership.platformId))!;
+  }
+
+  @FieldResolver(() => SubscriptionTier, { nullable: true })
+  tier(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<SubscriptionTier | null> | null {
+    return membership.tierId === null ? null : ctx.loaders.byId(SubscriptionTier).load(membership.tierId);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async tierCode(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<string | null> {
+    return (await this.tier(membership, ctx))?.code ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async tierName(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<string | null> {
+    return (await this.tier(membership, ctx))?.name ?? null;
+  }
+
+  @FieldResolver(() => StoreSubscription, { nullable: true })
+  async subscription(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<StoreSubscription | null> {
+    const store = await this.store(membership, ctx);
+    await assertStoreInScope(ctx, store);
+    const [subscription] = await ctx.loaders.childrenOf(StoreSubscription, 'storePlatformId').load(membership.id);
+    return subscription ?? null;
   }
 
   @Authorized()

@@ -11,6 +11,8 @@ import { Product } from '../../entities/tenancy/product.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { Store } from '../../entities/tenancy/store.entity';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { platformService } from '../../services/tenancy/platform.service';
 import { afterIdOf } from '../../services/tenancy/listing';
 import { storeService } from '../../services/tenancy/store.service';
 import { scope } from '../../services/tenancy/viewer';
@@ -31,7 +33,7 @@ import {
 } from './types/store.types';
 
 /** Team, customers, products and orders are private to the store's scope even where the store itself is public. */
-async function assertInScope(ctx: Context, store: Store): Promise<void> {
+export async function assertStoreInScope(ctx: Context, store: Store): Promise<void> {
   if (!scope.canSeeStore(await ctx.viewer(), store)) throw new AccessDeniedError('Not your store');
 }
 
@@ -42,7 +44,7 @@ async function storeChildren<T extends { id: number; storeId: number }>(
   type: Parameters<typeof toConnection<T>>[0],
   args: ConnectionArgs,
 ): Promise<Connection<T>> {
-  await assertInScope(ctx, store);
+  await assertStoreInScope(ctx, store);
   const page = await ctx.loaders
     .pageOf(entity, 'storeId')
     .load({ parentId: store.id, first: args.first, afterId: afterIdOf(args.after) });
@@ -81,9 +83,26 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
     return memberships.find((m) => m.isPrimary) ?? null;
   }
 
+  @FieldResolver(() => StoreSubscription, { nullable: true, description: "The store's subscription on a platform" })
+  async subscription(
+    @Root() store: Store,
+    @Arg('platformCode', () => String) platformCode: string,
+    @Ctx() ctx: Context,
+  ): Promise<StoreSubscription | null> {
+    await assertStoreInScope(ctx, store);
+    const [memberships, platform] = await Promise.all([
+      ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id),
+      platformService.byCode(ctx, platformCode),
+    ]);
+    const membership = memberships.find((m) => m.platformId === platform?.id);
+    if (!membership) return null;
+    const [subscription] = await ctx.loaders.childrenOf(StoreSubscription, 'storePlatformId').load(membership.id);
+    return subscription ?? null;
+  }
+
   @FieldResolver(() => [StoreUser], { description: 'Team members, pending invitations included' })
   async team(@Root() store: Store, @Ctx() ctx: Context): Promise<StoreUser[]> {
-    await assertInScope(ctx, store);
+    await assertStoreInScope(ctx, store);
     return ctx.loaders.childrenOf(StoreUser, 'storeId').load(store.id);
   }
 

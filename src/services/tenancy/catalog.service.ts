@@ -6,6 +6,7 @@ import { Order } from '../../entities/tenancy/order.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 import { clock } from '../clock';
 import { findStoreInScope } from './scoped';
+import { assertCanAdd, consumeOrder } from '../subscriptions/subscription.service';
 
 export interface CreateCustomerInput {
   storeId: string;
@@ -29,7 +30,7 @@ export interface CreateOrderInput {
   reference?: string | null;
 }
 
-/** What a store's team records: customers, products and orders. */
+/** What a store's team records: customers, products and orders; products and orders count against the tier. */
 export const catalogService = {
   async createCustomer(ctx: Context, input: CreateCustomerInput): Promise<Customer> {
     const email = input.email.toLowerCase();
@@ -54,6 +55,7 @@ export const catalogService = {
       return await ctx.dataSource.transaction(async (em) => {
         const store = await findStoreInScope(ctx, em, input.storeId, { access: 'see', field: ['storeId'] });
         if (await em.exists(Product, { where: { storeId: store.id, sku: input.sku } })) throw exists();
+        await assertCanAdd(em, store.id, 'products');
         return em.save(
           em.create(Product, { storeId: store.id, sku: input.sku, name: input.name, priceCents: input.priceCents }),
         );
@@ -74,6 +76,7 @@ export const catalogService = {
         if (!customer) throw notFound('Customer', ['customerId']);
         customerId = customer.id;
       }
+      await consumeOrder(em, store.id);
       return em.save(
         em.create(Order, {
           storeId: store.id,

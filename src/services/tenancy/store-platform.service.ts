@@ -7,10 +7,12 @@ import { Store } from '../../entities/tenancy/store.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { findStoreInScope, viewerOf } from './scoped';
 import { scope } from './viewer';
+import { startTrial } from '../subscriptions/subscription.service';
 
 export interface AddStoreToPlatformInput {
   storeId: string;
   platformCode: string;
+  tierCode?: string | null;
   customSubdomain?: string | null;
   settings?: Record<string, unknown> | null;
   isPrimary?: boolean | null;
@@ -56,7 +58,8 @@ function membershipConflict(error: unknown): DomainError | null {
 /**
  * Store memberships in platforms. At most one membership per store and
  * platform and one primary per store: the store row is locked for every
- * change and partial unique indexes back both rules.
+ * change and partial unique indexes back both rules. A new membership starts
+ * its subscription as a TRIAL.
  */
 export const storePlatformService = {
   async add(ctx: Context, input: AddStoreToPlatformInput): Promise<StorePlatform> {
@@ -77,7 +80,7 @@ export const storePlatformService = {
         }
         const isPrimary = input.isPrimary ?? existing.length === 0;
         if (isPrimary) await clearPrimary(em, store.id);
-        return await em.save(
+        const membership = await em.save(
           em.create(StorePlatform, {
             storeId: store.id,
             platformId: platform.id,
@@ -86,6 +89,8 @@ export const storePlatformService = {
             settings: input.settings ?? {},
           }),
         );
+        await startTrial(ctx, em, membership, input.tierCode);
+        return membership;
       });
     } catch (error) {
       throw membershipConflict(error) ?? error;

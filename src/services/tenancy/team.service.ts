@@ -6,6 +6,7 @@ import { User } from '../../entities/tenancy/user.entity';
 import { clock } from '../clock';
 import { hashInvitationToken, newInvitationToken } from '../auth/auth.service';
 import { findStoreInScope } from './scoped';
+import { assertCanAdd } from '../subscriptions/subscription.service';
 
 const INVITATION_DAYS = 7;
 
@@ -38,6 +39,7 @@ export const teamService = {
         if (user && (await em.exists(StoreUser, { where: { storeId: store.id, userId: user.id } }))) {
           throw alreadyMember();
         }
+        await assertCanAdd(em, store.id, 'teamMembers');
         user ??= await em.save(em.create(User, { email, name: input.name ?? null, role: Role.STORE_STAFF }));
         const now = clock.now();
         const storeUser = await em.save(

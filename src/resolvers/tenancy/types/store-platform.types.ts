@@ -14,6 +14,11 @@ export class AddStoreToPlatformInput {
   @MaxLength(50)
   platformCode!: string;
 
+  @Field(() => String, { nullable: true, description: 'Tier of the TRIAL the membership starts with; essential by default' })
+  @IsOptional()
+  @MaxLength(30)
+  tierCode?: string | null;
+
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Matches(SUBDOMAIN_PATTERN, { message: SUBDOMAIN_MESSAGE })

@@ -1,0 +1,100 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { BillingHistory } from '../../entities/subscriptions/billing-history.entity';
+import { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
+import { allowsAccess, effectiveLimit, type LimitKind } from '../../services/subscriptions/limits';
+import { subscriptionReads } from '../../services/subscriptions/subscription.service';
+import { afterIdOf } from '../../services/tenancy/listing';
+import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
+import { BillingHistoryConnection, LimitCheck, SubscriptionUsage, UsageMetric } from './types/subscription.types';
+
+@Resolver(() => StoreSubscription)
+export class StoreSubscriptionResolver {
+  @FieldResolver(() => StorePlatform)
+  async storePlatform(@Root() sub: StoreSubscription, @Ctx() ctx: Context): Promise<StorePlatform> {
+    return (await ctx.loaders.byId(StorePlatform, { withDeleted: true }).load(sub.storePlatformId))!;
+  }
+
+  @FieldResolver(() => SubscriptionTier, { nullable: true })
+  tier(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
+    return subscriptionReads.tier(ctx, sub);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'TRIAL, ACTIVE, PAST_DUE and CANCELLED still allow access' })
+  isActive(@Root() sub: StoreSubscription): boolean {
+    return allowsAccess(sub);
+  }
+
+  @FieldResolver(() => Boolean)
+  isTrial(@Root() sub: StoreSubscription): boolean {
+    return sub.status === 'TRIAL';
+  }
+
+  @FieldResolver(() => Int, { nullable: true })
+  trialDaysRemaining(@Root() sub: StoreSubscription): number | null {
+    return subscriptionReads.trialDaysRemaining(sub);
+  }
+
+  @FieldResolver(() => SubscriptionUsage)
+  async usage(@Root() sub: StoreSubscription, @Ctx() ctx: Context): Promise<SubscriptionUsage> {
+    const tier = await subscriptionReads.tier(ctx, sub);
+    const metric = async (kind: LimitKind): Promise<UsageMetric> => {
+      const [used, limit] = [await subscriptionReads.used(ctx, sub, kind), effectiveLimit(sub, tier, kind)];
+      return { used, limit, remaining: limit === null ? null : Math.max(0, limit - used) };
+    };
+    const cmsLimit = tier?.cmsPagesLimit ?? null;
+    return {
+      orders: await metric('orders'),
+      products: await metric('products'),
+      teamMembers: await metric('teamMembers'),
+      cmsPages: { used: 0, limit: cmsLimit, remaining: cmsLimit },
+    };
+  }
+
+  @FieldResolver(() => LimitCheck)
+  canCreateOrder(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
+    return subscriptionReads.limitCheck(ctx, sub, 'orders');
+  }
+
+  @FieldResolver(() => LimitCheck)
+  canAddProduct(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
+    return subscriptionReads.limitCheck(ctx, sub, 'products');
+  }
+
+  @FieldResolver(() => LimitCheck)
+  canAddTeamMember(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
+    return subscriptionReads.limitCheck(ctx, sub, 'teamMembers');
+  }
+
+  @FieldResolver(() => Boolean)
+  hasFeature(@Root() sub: StoreSubscription, @Arg('code', () => String) code: string, @Ctx() ctx: Context) {
+    return subscriptionReads.hasFeature(ctx, sub, code);
+  }
+
+  @FieldResolver(() => SubscriptionTier, { nullable: true, description: 'Applied at scheduledChangeAt' })
+  scheduledTierChange(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
+    return sub.scheduledTierId === null ? null : ctx.loaders.byId(SubscriptionTier).load(sub.scheduledTierId);
+  }
+
+  @FieldResolver(() => [StoreAddOn])
+  async addOns(@Root() sub: StoreSubscription, @Ctx() ctx: Context): Promise<StoreAddOn[]> {
+    return ctx.loaders.childrenOf(StoreAddOn, 'storeId').load(await subscriptionReads.storeIdOf(ctx, sub));
+  }
+
+  @FieldResolver(() => BillingHistoryConnection)
+  async billingHistory(
+    @Root() sub: StoreSubscription,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Connection<BillingHistory>> {
+    const page = await ctx.loaders
+      .pageOf(BillingHistory, 'storeSubscriptionId')
+      .load({ parentId: sub.id, first: args.first, afterId: afterIdOf(args.after) });
+    return toConnection(BillingHistoryConnection, page, () =>
+      ctx.loaders.countOf(BillingHistory, 'storeSubscriptionId').load(sub.id),
+    );
+  }
+}

@@ -1,0 +1,41 @@
+import type { Context } from '../../context';
+import { idOf } from '../../common/global-id';
+import { Feature, type FeatureCategory } from '../../entities/features/feature.entity';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
+import { Platform } from '../../entities/tenancy/platform.entity';
+import { subscriptionReads } from '../subscriptions/subscription.service';
+import { storeService } from '../tenancy/store.service';
+
+/** The public feature registry and per-store access to it. */
+export const featureService = {
+  list(ctx: Context, category?: FeatureCategory | null): Promise<Feature[]> {
+    return ctx.manager.find(Feature, {
+      where: { isActive: true, ...(category ? { category } : {}) },
+      order: { category: 'ASC', displayOrder: 'ASC' },
+    });
+  },
+
+  /**
+   * Whether a store's subscription on a platform includes `code`, and the
+   * tier that unlocks it. A store out of scope, or not on the platform, has
+   * no access — nothing more is revealed about it.
+   */
+  async access(ctx: Context, storeGlobalId: string, platformCode: string, code: string) {
+    const feature = await ctx.manager.findOne(Feature, { where: { code } });
+    const upgradeTo = feature?.minimumTierId ? await ctx.loaders.byId(SubscriptionTier).load(feature.minimumTierId) : null;
+    const storeId = idOf('Store', storeGlobalId);
+    const store = storeId === null ? null : await storeService.get(ctx, storeId);
+    const subscription = store
+      ? await ctx.manager
+          .createQueryBuilder(StoreSubscription, 'sub')
+          .innerJoin(StorePlatform, 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL')
+          .innerJoin(Platform, 'p', 'p.id = sp.platform_id')
+          .where('sp.store_id = :storeId AND p.code = :platformCode', { storeId: store.id, platformCode })
+          .getOne()
+      : null;
+    const enabled = !!feature && !!subscription && (await subscriptionReads.hasFeature(ctx, subscription, code));
+    return { enabled, feature, upgradeTo: enabled ? null : upgradeTo };
+  },
+};

@@ -1,0 +1,155 @@
+import { IsNull, type EntityManager } from 'typeorm';
+import type { Context } from '../../context';
+import { DomainError, UserErrorCode, notFound } from '../../common/errors';
+import { ACCESS_STATUSES, SubscriptionStatus } from '../../entities/subscriptions/enums';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { Product } from '../../entities/tenancy/product.entity';
+import { StoreUser } from '../../entities/tenancy/store-user.entity';
+import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
+import { clock } from '../clock';
+import { allowsAccess, checkLimit, upgradeFor, type LimitKind } from './limits';
+
+export const DEFAULT_TIER_CODE = 'essential';
+const DAY_MS = 86_400_000;
+
+/** The tier a platform offers under `code`: its own tier first, else the global one. */
+export async function findTier(em: EntityManager, platformId: number, code: string): Promise<SubscriptionTier | null> {
+  const tiers = await em.find(SubscriptionTier, {
+    where: [
+      { code, platformId, isActive: true },
+      { code, platformId: IsNull(), isActive: true },
+    ],
+  });
+  return tiers.find((t) => t.platformId === platformId) ?? tiers[0] ?? null;
+}
+
+/** Tiers a platform offers (its own and the global ones), cheapest first; public ones unless `includeHidden`. */
+export function tiersOf(em: EntityManager, platformId: number | null, includeHidden: boolean): Promise<SubscriptionTier[]> {
+  const qb = em.createQueryBuilder(SubscriptionTier, 'tier').where('tier.is_active');
+  if (platformId === null) qb.andWhere('tier.platform_id IS NULL');
+  else qb.andWhere('(tier.platform_id IS NULL OR tier.platform_id = :platformId)', { platformId });
+  if (!includeHidden) qb.andWhere('tier.is_public');
+  return qb.orderBy('tier.display_order', 'ASC').addOrderBy('tier.price_monthly_cents', 'ASC').getMany();
+}
+
+/** Starts the TRIAL of a new membership on `tierCode` (default essential), for `config.trialDays` days. */
+export async function startTrial(
+  ctx: Context,
+  em: EntityManager,
+  membership: StorePlatform,
+  tierCode: string | null | undefined,
+): Promise<StoreSubscription> {
+  const tier = await findTier(em, membership.platformId, tierCode ?? DEFAULT_TIER_CODE);
+  if (!tier) throw notFound('Tier', ['tierCode']);
+  const now = clock.now();
+  const trialEnd = new Date(now.getTime() + ctx.config.trialDays * DAY_MS);
+  membership.tierId = tier.id;
+  await em.update('StorePlatform', { id: membership.id }, { tierId: tier.id });
+  return em.save(
+    em.create(StoreSubscription, {
+      storePlatformId: membership.id,
+      tierId: tier.id,
+      status: SubscriptionStatus.TRIAL,
+      periodStart: now,
+      periodEnd: trialEnd,
+      trialEndsAt: trialEnd,
+    }),
+  );
+}
+
+/**
+ * The subscription that governs a store's orders, products and team: the one
+ * of its primary platform membership. Locked when `lock` is set, so a count
+ * and the insert it allows happen one store at a time.
+ */
+async function governingSubscription(em: EntityManager, storeId: number, lock: boolean) {
+  const qb = em
+    .createQueryBuilder(StoreSubscription, 'sub')
+    .innerJoin('store_platforms', 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL AND sp.is_primary')
+    .where('sp.store_id = :storeId', { storeId });
+  if (lock) qb.setLock('pessimistic_write', undefined, ['sub']);
+  const subscription = await qb.getOne();
+  if (!subscription) {
+    throw new DomainError(UserErrorCode.NOT_ON_PLATFORM, 'The store has no platform membership with a subscription', [
+      'storeId',
+    ]);
+  }
+  const tier = subscription.tierId === null ? null : await em.findOneBy(SubscriptionTier, { id: subscription.tierId });
+  return { subscription, tier };
+}
+
+function refuse(verdict: ReturnType<typeof checkLimit>): never {
+  throw new DomainError(verdict.code!, verdict.message!, ['storeId']);
+}
+
+/**
+ * Counts one order against the period's `orders_per_month` in the caller's
+ * transaction: a conditional UPDATE, so concurrent orders never pass the limit.
+ */
+export async function consumeOrder(em: EntityManager, storeId: number): Promise<void> {
+  const limit = `COALESCE(sub.custom_orders_limit, (SELECT t.orders_per_month FROM subscription_tiers t WHERE t.id = sub.tier_id))`;
+  const [rows] = (await em.query(
+    `UPDATE store_subscriptions sub
+        SET orders_this_period = sub.orders_this_period + 1,
+            orders_limit_reached_at = CASE WHEN sub.orders_this_period + 1 >= ${limit}
+              THEN COALESCE(sub.orders_limit_reached_at, $3) ELSE sub.orders_limit_reached_at END
+       FROM store_platforms sp
+      WHERE sp.id = sub.store_platform_id AND sp.store_id = $1 AND sp.is_primary AND sp.deleted_at IS NULL
+        AND sub.status = ANY($2::subscription_status[])
+        AND (${limit} IS NULL OR sub.orders_this_period < ${limit})
+      RETURNING sub.id`,
+    [storeId, ACCESS_STATUSES, clock.now()],
+  )) as [Array<{ id: number }>, number];
+  if (rows.length > 0) return;
+  const { subscription, tier } = await governingSubscription(em, storeId, false);
+  refuse(checkLimit(subscription, tier, 'orders', subscription.ordersThisPeriod));
+}
+
+/** Refuses one more product or team member past the limit; holds the subscription lock until the caller commits. */
+export async function assertCanAdd(em: EntityManager, storeId: number, kind: Exclude<LimitKind, 'orders'>): Promise<void> {
+  const { subscription, tier } = await governingSubscription(em, storeId, true);
+  const current = await em.count(kind === 'products' ? Product : StoreUser, { where: { storeId } });
+  const verdict = checkLimit(subscription, tier, kind, current);
+  if (!verdict.allowed) refuse(verdict);
+}
+
+/** Reads of a subscription as the API shows it (limits with overrides, usage, checks, features). */
+export const subscriptionReads = {
+  tier(ctx: Context, subscription: StoreSubscription): Promise<SubscriptionTier | null> | null {
+    return subscription.tierId === null ? null : ctx.loaders.byId(SubscriptionTier).load(subscription.tierId);
+  },
+
+  async storeIdOf(ctx: Context, subscription: StoreSubscription): Promise<number> {
+    const membership = await ctx.loaders.byId(StorePlatform, { withDeleted: true }).load(subscription.storePlatformId);
+    return membership!.storeId;
+  },
+
+  async used(ctx: Context, subscription: StoreSubscription, kind: LimitKind): Promise<number> {
+    if (kind === 'orders') return subscription.ordersThisPeriod;
+    const storeId = await this.storeIdOf(ctx, subscription);
+    return kind === 'products'
+      ? ctx.loaders.countOf(Product, 'storeId').load(storeId)
+      : ctx.loaders.countOf(StoreUser, 'storeId').load(storeId);
+  },
+
+  async limitCheck(ctx: Context, subscription: StoreSubscription, kind: LimitKind) {
+    const [tier, used] = await Promise.all([this.tier(ctx, subscription), this.used(ctx, subscription, kind)]);
+    const verdict = checkLimit(subscription, tier, kind, used);
+    const membership = await ctx.loaders.byId(StorePlatform, { withDeleted: true }).load(subscription.storePlatformId);
+    const tiers = await ctx.loaders.once(`tiers:${membership!.platformId}`, () =>
+      tiersOf(ctx.manager, membership!.platformId, false),
+    );
+    return { ...verdict, upgradeTo: verdict.allowed ? null : upgradeFor(tiers, tier, kind, used) };
+  },
+
+  async hasFeature(ctx: Context, subscription: StoreSubscription, code: string): Promise<boolean> {
+    const tier = await this.tier(ctx, subscription);
+    return allowsAccess(subscription) && !!tier?.featureCodes.includes(code);
+  },
+
+  trialDaysRemaining(subscription: StoreSubscription): number | null {
+    if (subscription.status !== SubscriptionStatus.TRIAL || !subscription.trialEndsAt) return null;
+    return Math.max(0, Math.floor((subscription.trialEndsAt.getTime() - clock.now().getTime()) / DAY_MS));
+  },
+};
