@@ -7,7 +7,9 @@ import { tierService } from '../../services/subscriptions/tier.service';
 
 @Resolver(() => SubscriptionTier)
 export class SubscriptionTierResolver {
-  @Query(() => [SubscriptionTier], { description: 'Public tiers (all active tiers for ADMIN), of a platform or the global ones' })
+  @Query(() => [SubscriptionTier], {
+    description: 'Public tiers (all active tiers for ADMIN), of a platform or the global ones',
+  })
   subscriptionTiers(
     @Arg('platformCode', () => String, { nullable: true }) platformCode: string | null,
     @Ctx() ctx: Context,

@@ -24,7 +24,9 @@ export const featureService = {
    */
   async access(ctx: Context, storeGlobalId: string, platformCode: string, code: string) {
     const feature = await ctx.manager.findOne(Feature, { where: { code } });
-    const upgradeTo = feature?.minimumTierId ? await ctx.loaders.byId(SubscriptionTier).load(feature.minimumTierId) : null;
+    const upgradeTo = feature?.minimumTierId
+      ? await ctx.loaders.byId(SubscriptionTier).load(feature.minimumTierId)
+      : null;
     const storeId = idOf('Store', storeGlobalId);
     const store = storeId === null ? null : await storeService.get(ctx, storeId);
     const subscription = store

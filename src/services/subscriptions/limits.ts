@@ -6,7 +6,11 @@ import type { SubscriptionTier } from '../../entities/subscriptions/subscription
 export type LimitKind = 'orders' | 'products' | 'teamMembers';
 
 /** The limit in force: the subscription's custom override, else the tier's; null = unlimited. */
-export function effectiveLimit(subscription: StoreSubscription, tier: SubscriptionTier | null, kind: LimitKind): number | null {
+export function effectiveLimit(
+  subscription: StoreSubscription,
+  tier: SubscriptionTier | null,
+  kind: LimitKind,
+): number | null {
   switch (kind) {
     case 'orders':
       return subscription.customOrdersLimit ?? tier?.ordersPerMonth ?? null;
@@ -41,7 +45,13 @@ export function checkLimit(
 ): LimitVerdict {
   const limit = effectiveLimit(subscription, tier, kind);
   if (!allowsAccess(subscription)) {
-    return { allowed: false, code: UserErrorCode.SUBSCRIPTION_INACTIVE, message: 'The subscription is not active', current, limit };
+    return {
+      allowed: false,
+      code: UserErrorCode.SUBSCRIPTION_INACTIVE,
+      message: 'The subscription is not active',
+      current,
+      limit,
+    };
   }
   if (limit !== null && current >= limit) {
     return {

@@ -25,7 +25,11 @@ export async function findTier(em: EntityManager, platformId: number, code: stri
 }
 
 /** Tiers a platform offers (its own and the global ones), cheapest first; public ones unless `includeHidden`. */
-export function tiersOf(em: EntityManager, platformId: number | null, includeHidden: boolean): Promise<SubscriptionTier[]> {
+export function tiersOf(
+  em: EntityManager,
+  platformId: number | null,
+  includeHidden: boolean,
+): Promise<SubscriptionTier[]> {
   const qb = em.createQueryBuilder(SubscriptionTier, 'tier').where('tier.is_active');
   if (platformId === null) qb.andWhere('tier.platform_id IS NULL');
   else qb.andWhere('(tier.platform_id IS NULL OR tier.platform_id = :platformId)', { platformId });
@@ -107,7 +111,11 @@ export async function consumeOrder(em: EntityManager, storeId: number): Promise<
 }
 
 /** Refuses one more product or team member past the limit; holds the subscription lock until the caller commits. */
-export async function assertCanAdd(em: EntityManager, storeId: number, kind: Exclude<LimitKind, 'orders'>): Promise<void> {
+export async function assertCanAdd(
+  em: EntityManager,
+  storeId: number,
+  kind: Exclude<LimitKind, 'orders'>,
+): Promise<void> {
   const { subscription, tier } = await governingSubscription(em, storeId, true);
   const current = await em.count(kind === 'products' ? Product : StoreUser, { where: { storeId } });
   const verdict = checkLimit(subscription, tier, kind, current);

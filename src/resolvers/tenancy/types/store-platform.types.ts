@@ -14,7 +14,10 @@ export class AddStoreToPlatformInput {
   @MaxLength(50)
   platformCode!: string;
 
-  @Field(() => String, { nullable: true, description: 'Tier of the TRIAL the membership starts with; essential by default' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Tier of the TRIAL the membership starts with; essential by default',
+  })
   @IsOptional()
   @MaxLength(30)
   tierCode?: string | null;
