@@ -1,10 +1,22 @@
 import type { Context } from '../context';
 import { fromGlobalId } from '../common/global-id';
 import type { Model } from '../entities/base';
-import { Customer, Merchant, Order, Platform, Product, Store, StorePlatform, StoreUser, User } from '../entities';
+import {
+  AddOnProduct,
+  Customer,
+  Merchant,
+  Order,
+  Platform,
+  Product,
+  Store,
+  StoreAddOn,
+  StorePlatform,
+  StoreUser,
+  User,
+} from '../entities';
 import { scope } from './tenancy/viewer';
 
-type StoreOwned = Customer | Order | Product | StorePlatform | StoreUser;
+type StoreOwned = Customer | Order | Product | StorePlatform | StoreUser | StoreAddOn;
 
 /** Whether the viewer may see a row owned by a store: the same rule as the store itself. */
 async function storeVisible(ctx: Context, row: { storeId: number }): Promise<boolean> {
@@ -18,6 +30,7 @@ const nodeTypes: Record<
   { load: (ctx: Context, id: number) => Promise<Model | null>; visible: (ctx: Context, row: never) => Promise<boolean> }
 > = {
   Platform: { load: (ctx, id) => ctx.loaders.byId(Platform).load(id), visible: async () => true },
+  AddOnProduct: { load: (ctx, id) => ctx.loaders.byId(AddOnProduct).load(id), visible: async () => true },
   User: {
     load: (ctx, id) => ctx.loaders.byId(User).load(id),
     visible: async (ctx, user: User) => {
@@ -34,7 +47,7 @@ const nodeTypes: Record<
     visible: async (ctx, store: Store) => scope.canSeeStore(await ctx.viewer(), store),
   },
   ...Object.fromEntries(
-    [StorePlatform, StoreUser, Customer, Product, Order].map((type) => [
+    [StorePlatform, StoreUser, Customer, Product, Order, StoreAddOn].map((type) => [
       type.name,
       {
         load: (ctx: Context, id: number) => ctx.loaders.byId<StoreOwned>(type).load(id),
