@@ -14,6 +14,8 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   maxQueryDepth: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** `TEST_CLOCK=1`: the schema gains `advanceTestClock`. Refused in production. */
+  testClock: boolean;
   /** Length of the TRIAL a new store-platform membership starts with. */
   trialDays: number;
   /** Adds `x-sql-statements` to GraphQL responses (tests and benchmarks); off in production unless asked. */
@@ -61,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
   }
 
+  const testClock = env.TEST_CLOCK === '1';
+  if (testClock && isProduction) throw new ConfigError('TEST_CLOCK=1 is not allowed when NODE_ENV=production');
+
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL');
@@ -80,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwt: { secret: jwtSecret, expiresIn: env.JWT_EXPIRES_IN || '12h' },
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
+    testClock,
     trialDays: int(env, 'TRIAL_DAYS', 30, 0, 365),
     exposeSqlCount: env.EXPOSE_SQL_COUNT ? env.EXPOSE_SQL_COUNT === '1' : !isProduction,
     logLevel: oneOf(

@@ -8,6 +8,12 @@ export interface PageKey {
   parentId: number;
   first: number;
   afterId: number;
+  since?: Date | null;
+}
+
+export interface CountKey {
+  parentId: number;
+  since?: Date | null;
 }
 
 /**
@@ -80,65 +86,91 @@ export class Loaders {
   /**
    * One page of live children per parent, for nested connections: a single
    * windowed statement serves every parent that asks for the same page shape.
+   * With `sinceColumn`, a key's `since` hides older children (order history).
    */
-  pageOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<PageKey, Page<T>, string> {
+  pageOf<T extends Row>(
+    entity: EntityTarget<T>,
+    foreignKey: keyof T & string,
+    sinceColumn?: keyof T & string,
+  ): DataLoader<PageKey, Page<T>, string> {
     const { name } = this.target(entity);
     const metadata = this.manager.connection.getMetadata(entity);
-    const fkColumn = metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
+    const column = (property: string) => metadata.findColumnWithPropertyName(property)!.databaseName;
+    const fkColumn = column(foreignKey);
     const liveOnly = metadata.deleteDateColumn ? `AND child.${metadata.deleteDateColumn.databaseName} IS NULL` : '';
-    return this.get(`page:${name}:${foreignKey}`, () => {
+    const keyOf = (k: PageKey) => `${k.parentId}:${k.first}:${k.afterId}:${k.since?.toISOString() ?? ''}`;
+    return this.get(`page:${name}:${foreignKey}:${sinceColumn ?? ''}`, () => {
       return new DataLoader<PageKey, Page<T>, string>(
         async (keys) => {
           const results = new Map<string, Page<T>>();
           const shapes = new Map<string, PageKey[]>();
           for (const key of keys) {
-            const shape = `${key.first}:${key.afterId}`;
+            const shape = `${key.first}:${key.afterId}:${key.since?.toISOString() ?? ''}`;
             shapes.set(shape, [...(shapes.get(shape) ?? []), key]);
           }
           for (const group of shapes.values()) {
-            const { first, afterId } = group[0];
+            const { first, afterId, since } = group[0];
             const parentIds = group.map((k) => k.parentId);
+            const sinceFilter = sinceColumn && since ? `AND child.${column(sinceColumn)} >= :since` : '';
             const entities = await this.manager
               .createQueryBuilder(entity, 'row')
               .where(
                 `row.id IN (SELECT ranked.id FROM (
                    SELECT child.id, ROW_NUMBER() OVER (PARTITION BY child.${fkColumn} ORDER BY child.id) AS rank
                      FROM "${metadata.tableName}" child
-                    WHERE child.${fkColumn} = ANY(:parentIds) AND child.id > :afterId ${liveOnly}
+                    WHERE child.${fkColumn} = ANY(:parentIds) AND child.id > :afterId ${liveOnly} ${sinceFilter}
                  ) ranked WHERE ranked.rank <= :limit)`,
-                { parentIds, afterId, limit: first + 1 },
+                { parentIds, afterId, limit: first + 1, since },
               )
               .orderBy('row.id', 'ASC')
               .getMany();
-            for (const parentId of parentIds) {
-              const own = entities.filter((e) => e[foreignKey] === parentId);
-              results.set(`${parentId}:${first}:${afterId}`, toPage(own, first));
+            for (const key of group) {
+              const own = entities.filter((e) => e[foreignKey] === key.parentId);
+              results.set(keyOf(key), toPage(own, first));
             }
           }
-          return keys.map((k) => results.get(`${k.parentId}:${k.first}:${k.afterId}`)!);
+          return keys.map((k) => results.get(keyOf(k))!);
         },
-        { cacheKeyFn: (k) => `${k.parentId}:${k.first}:${k.afterId}` },
+        { cacheKeyFn: keyOf },
       );
     });
   }
 
-  /** Count of live children per parent. */
-  countOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<number, number> {
+  /** Count of live children per parent; with `sinceColumn`, only those at or after the key's `since`. */
+  countOf<T extends Row>(
+    entity: EntityTarget<T>,
+    foreignKey: keyof T & string,
+    sinceColumn?: keyof T & string,
+  ): DataLoader<CountKey, number, string> {
     const { name } = this.target(entity);
     const metadata = this.manager.connection.getMetadata(entity);
-    const fkColumn = metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
-    return this.get(`count:${name}:${foreignKey}`, () => {
-      return new DataLoader<number, number>(async (parentIds) => {
-        const rows: Array<{ parent: number; count: string }> = await this.manager
-          .createQueryBuilder(entity, 'row')
-          .select(`row.${fkColumn}`, 'parent')
-          .addSelect('COUNT(*)', 'count')
-          .where(`row.${fkColumn} = ANY(:parentIds)`, { parentIds })
-          .groupBy(`row.${fkColumn}`)
-          .getRawMany();
-        const counts = new Map(rows.map((r) => [Number(r.parent), Number(r.count)]));
-        return parentIds.map((id) => counts.get(id) ?? 0);
-      });
+    const column = (property: string) => metadata.findColumnWithPropertyName(property)!.databaseName;
+    const fkColumn = column(foreignKey);
+    const keyOf = (k: CountKey) => `${k.parentId}:${k.since?.toISOString() ?? ''}`;
+    return this.get(`count:${name}:${foreignKey}:${sinceColumn ?? ''}`, () => {
+      return new DataLoader<CountKey, number, string>(
+        async (keys) => {
+          const counts = new Map<string, number>();
+          const bySince = new Map<string, CountKey[]>();
+          for (const key of keys)
+            bySince.set(key.since?.toISOString() ?? '', [...(bySince.get(key.since?.toISOString() ?? '') ?? []), key]);
+          for (const group of bySince.values()) {
+            const since = group[0].since;
+            const qb = this.manager
+              .createQueryBuilder(entity, 'row')
+              .select(`row.${fkColumn}`, 'parent')
+              .addSelect('COUNT(*)', 'count')
+              .where(`row.${fkColumn} = ANY(:parentIds)`, { parentIds: group.map((k) => k.parentId) })
+              .groupBy(`row.${fkColumn}`);
+            if (sinceColumn && since) qb.andWhere(`row.${column(sinceColumn)} >= :since`, { since });
+            const rows: Array<{ parent: number; count: string }> = await qb.getRawMany();
+            const found = new Map(rows.map((r) => [Number(r.parent), Number(r.count)]));
+            for (const key of group) counts.set(keyOf(key), found.get(key.parentId) ?? 0);
+          }
+          return keys.map((k) => counts.get(keyOf(k)) ?? 0);
+        },
+        { cacheKeyFn: keyOf },
+      );
     });
   }
 }

@@ -94,7 +94,7 @@ export class StoreSubscriptionResolver {
       .pageOf(BillingHistory, 'storeSubscriptionId')
       .load({ parentId: sub.id, first: args.first, afterId: afterIdOf(args.after) });
     return toConnection(BillingHistoryConnection, page, () =>
-      ctx.loaders.countOf(BillingHistory, 'storeSubscriptionId').load(sub.id),
+      ctx.loaders.countOf(BillingHistory, 'storeSubscriptionId').load({ parentId: sub.id }),
     );
   }
 }

@@ -67,7 +67,7 @@ export async function startTrial(
  * of its primary platform membership. Locked when `lock` is set, so a count
  * and the insert it allows happen one store at a time.
  */
-async function governingSubscription(em: EntityManager, storeId: number, lock: boolean) {
+export async function governingSubscription(em: EntityManager, storeId: number, lock: boolean) {
   const qb = em
     .createQueryBuilder(StoreSubscription, 'sub')
     .innerJoin('store_platforms', 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL AND sp.is_primary')
@@ -137,8 +137,8 @@ export const subscriptionReads = {
     if (kind === 'orders') return subscription.ordersThisPeriod;
     const storeId = await this.storeIdOf(ctx, subscription);
     return kind === 'products'
-      ? ctx.loaders.countOf(Product, 'storeId').load(storeId)
-      : ctx.loaders.countOf(StoreUser, 'storeId').load(storeId);
+      ? ctx.loaders.countOf(Product, 'storeId').load({ parentId: storeId })
+      : ctx.loaders.countOf(StoreUser, 'storeId').load({ parentId: storeId });
   },
 
   async limitCheck(ctx: Context, subscription: StoreSubscription, kind: LimitKind) {
@@ -154,6 +154,22 @@ export const subscriptionReads = {
   async hasFeature(ctx: Context, subscription: StoreSubscription, code: string): Promise<boolean> {
     const tier = await this.tier(ctx, subscription);
     return allowsAccess(subscription) && !!tier?.featureCodes.includes(code);
+  },
+
+  /**
+   * The oldest order a store may list: its primary subscription's tier keeps
+   * `orderHistoryMonths` of history (null = all; all when it has none).
+   */
+  async orderHistorySince(ctx: Context, storeId: number): Promise<Date | null> {
+    const memberships = await ctx.loaders.childrenOf(StorePlatform, 'storeId').load(storeId);
+    const primary = memberships.find((m) => m.isPrimary);
+    if (!primary) return null;
+    const [subscription] = await ctx.loaders.childrenOf(StoreSubscription, 'storePlatformId').load(primary.id);
+    const tier = subscription ? await this.tier(ctx, subscription) : null;
+    if (!tier || tier.orderHistoryMonths === null) return null;
+    const since = clock.now();
+    since.setUTCMonth(since.getUTCMonth() - tier.orderHistoryMonths);
+    return since;
   },
 
   trialDaysRemaining(subscription: StoreSubscription): number | null {

@@ -1,0 +1,96 @@
+import type { Context } from '../../context';
+import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+import { idOf } from '../../common/global-id';
+import { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { Feature } from '../../entities/features/feature.entity';
+import { Between } from 'typeorm';
+
+export type TierChanges = Partial<
+  Pick<
+    SubscriptionTier,
+    | 'name'
+    | 'description'
+    | 'priceMonthlyCents'
+    | 'priceAnnualCents'
+    | 'ordersPerMonth'
+    | 'productsLimit'
+    | 'teamMembers'
+    | 'orderHistoryMonths'
+    | 'cmsPagesLimit'
+    | 'cmsCustomPagesLimit'
+    | 'featureCodes'
+    | 'stripeProductId'
+    | 'stripePriceMonthlyId'
+    | 'stripePriceAnnualId'
+    | 'displayOrder'
+    | 'isActive'
+    | 'isPublic'
+  >
+>;
+
+export interface OverridesInput {
+  subscriptionId: string;
+  customOrdersLimit?: number | null;
+  customProductsLimit?: number | null;
+  customTeamLimit?: number | null;
+}
+
+/** Only fields the caller sent: `undefined` keeps a value, `null` clears a nullable one. */
+function sent<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** ADMIN operations on the tier catalogue, subscription overrides and capacity history. */
+export const adminSubscriptionService = {
+  async updateTier(ctx: Context, id: string, changes: TierChanges): Promise<SubscriptionTier> {
+    try {
+      return await ctx.dataSource.transaction(async (em) => {
+        const key = idOf('SubscriptionTier', id);
+        const tier =
+          key === null
+            ? null
+            : await em.findOne(SubscriptionTier, { where: { id: key }, lock: { mode: 'pessimistic_write' } });
+        if (!tier) throw notFound('Tier', ['id']);
+        if (changes.featureCodes) {
+          const known = new Set((await em.find(Feature, { select: { code: true } })).map((f) => f.code));
+          const unknown = changes.featureCodes.filter((code) => !known.has(code));
+          if (unknown.length) {
+            throw new DomainError(UserErrorCode.NOT_FOUND, `Unknown feature codes: ${unknown.join(', ')}`, [
+              'featureCodes',
+            ]);
+          }
+        }
+        Object.assign(tier, sent(changes));
+        return await em.save(tier);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new DomainError(UserErrorCode.ALREADY_EXISTS, 'Another tier uses this Stripe id or code', ['id']);
+      }
+      throw error;
+    }
+  },
+
+  async setOverrides(ctx: Context, input: OverridesInput): Promise<StoreSubscription> {
+    return ctx.dataSource.transaction(async (em) => {
+      const key = idOf('StoreSubscription', input.subscriptionId);
+      const subscription =
+        key === null
+          ? null
+          : await em.findOne(StoreSubscription, { where: { id: key }, lock: { mode: 'pessimistic_write' } });
+      if (!subscription) throw notFound('Subscription', ['subscriptionId']);
+      const { subscriptionId: _id, ...limits } = input;
+      Object.assign(subscription, sent(limits));
+      return em.save(subscription);
+    });
+  },
+
+  capacitySnapshots(ctx: Context, from: Date, to: Date): Promise<CapacitySnapshot[]> {
+    return ctx.manager.find(CapacitySnapshot, {
+      where: { snapshotDate: Between(from, to) },
+      order: { snapshotDate: 'ASC' },
+    });
+  },
+};

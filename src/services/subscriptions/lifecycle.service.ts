@@ -1,0 +1,199 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../context';
+import { DomainError, UserErrorCode, notFound } from '../../common/errors';
+import { ACCESS_STATUSES, SubscriptionStatus } from '../../entities/subscriptions/enums';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { Platform } from '../../entities/tenancy/platform.entity';
+import { Product } from '../../entities/tenancy/product.entity';
+import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
+import { StoreUser } from '../../entities/tenancy/store-user.entity';
+import { clock } from '../clock';
+import { findStoreInScope } from '../tenancy/scoped';
+import { effectiveLimit, type LimitKind } from './limits';
+import { findTier } from './subscription.service';
+
+export interface ChangeTierInput {
+  storeId: string;
+  platformCode: string;
+  tierCode: string;
+  annual?: boolean | null;
+}
+
+export interface CancelInput {
+  storeId: string;
+  platformCode: string;
+  reason?: string | null;
+}
+
+/** Adds whole billing periods to `from` (calendar months, or years when annual). */
+export function addPeriods(from: Date, annual: boolean, count = 1): Date {
+  const next = new Date(from);
+  if (annual) next.setUTCFullYear(next.getUTCFullYear() + count);
+  else next.setUTCMonth(next.getUTCMonth() + count);
+  return next;
+}
+
+/** The membership's subscription on a platform, locked, for a store the caller manages. */
+async function lockSubscription(ctx: Context, em: EntityManager, storeGlobalId: string, platformCode: string) {
+  const store = await findStoreInScope(ctx, em, storeGlobalId, { access: 'manage', field: ['storeId'] });
+  const subscription = await em
+    .createQueryBuilder(StoreSubscription, 'sub')
+    .innerJoin(StorePlatform, 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL')
+    .innerJoin(Platform, 'p', 'p.id = sp.platform_id')
+    .where('sp.store_id = :storeId AND p.code = :platformCode', { storeId: store.id, platformCode })
+    .setLock('pessimistic_write', undefined, ['sub'])
+    .getOne();
+  if (!subscription) {
+    throw new DomainError(UserErrorCode.NOT_ON_PLATFORM, `The store is not on the ${platformCode} platform`, [
+      'platformCode',
+    ]);
+  }
+  const membership = await em.findOneByOrFail(StorePlatform, { id: subscription.storePlatformId });
+  return { store, subscription, membership };
+}
+
+async function setTier(em: EntityManager, subscription: StoreSubscription, tierId: number): Promise<void> {
+  subscription.tierId = tierId;
+  await em.update(StorePlatform, { id: subscription.storePlatformId }, { tierId });
+}
+
+const LIMIT_NAMES: Record<LimitKind, string> = {
+  orders: 'orders this period',
+  products: 'products',
+  teamMembers: 'team members',
+};
+
+/** Tier changes, cancellation and the period and trial rules that the maintenance jobs apply. */
+export const lifecycleService = {
+  /** Upgrades apply now; downgrades at period end, and only when current usage fits the new tier. */
+  async changeTier(ctx: Context, input: ChangeTierInput): Promise<StoreSubscription> {
+    return ctx.dataSource.transaction(async (em) => {
+      const { store, subscription, membership } = await lockSubscription(ctx, em, input.storeId, input.platformCode);
+      if (!ACCESS_STATUSES.includes(subscription.status)) {
+        throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription has expired', ['storeId']);
+      }
+      const target = await findTier(em, membership.platformId, input.tierCode);
+      if (!target) throw notFound('Tier', ['tierCode']);
+      const current =
+        subscription.tierId === null ? null : await em.findOneBy(SubscriptionTier, { id: subscription.tierId });
+      const annual = input.annual ?? subscription.isAnnual;
+      if (current?.id === target.id && annual === subscription.isAnnual) {
+        throw new DomainError(UserErrorCode.INVALID_STATE, `The subscription is already on ${target.name}`, [
+          'tierCode',
+        ]);
+      }
+      if (!current || target.priceMonthlyCents >= current.priceMonthlyCents) {
+        await setTier(em, subscription, target.id);
+        Object.assign(subscription, { isAnnual: annual, scheduledTierId: null, scheduledChangeAt: null });
+        return em.save(subscription);
+      }
+      const usage: Record<LimitKind, number> = {
+        orders: subscription.ordersThisPeriod,
+        products: await em.count(Product, { where: { storeId: store.id } }),
+        teamMembers: await em.count(StoreUser, { where: { storeId: store.id } }),
+      };
+      for (const kind of ['orders', 'products', 'teamMembers'] as const) {
+        const limit = effectiveLimit(subscription, target, kind);
+        if (limit !== null && usage[kind] > limit) {
+          throw new DomainError(
+            UserErrorCode.LIMIT_REACHED,
+            `${target.name} allows ${limit} ${LIMIT_NAMES[kind]}; the store has ${usage[kind]}`,
+            ['tierCode'],
+          );
+        }
+      }
+      Object.assign(subscription, {
+        scheduledTierId: target.id,
+        scheduledChangeAt: subscription.periodEnd,
+        isAnnual: annual,
+      });
+      return em.save(subscription);
+    });
+  },
+
+  /** Cancels at period end: access continues until then, when the rollover expires it. */
+  async cancel(ctx: Context, input: CancelInput): Promise<StoreSubscription> {
+    return ctx.dataSource.transaction(async (em) => {
+      const { subscription } = await lockSubscription(ctx, em, input.storeId, input.platformCode);
+      if (subscription.status === SubscriptionStatus.CANCELLED || subscription.status === SubscriptionStatus.EXPIRED) {
+        throw new DomainError(
+          UserErrorCode.INVALID_STATE,
+          `The subscription is already ${subscription.status.toLowerCase()}`,
+          ['storeId'],
+        );
+      }
+      Object.assign(subscription, {
+        status: SubscriptionStatus.CANCELLED,
+        cancelledAt: clock.now(),
+        cancellationReason: input.reason ?? null,
+        scheduledTierId: null,
+        scheduledChangeAt: null,
+      });
+      return em.save(subscription);
+    });
+  },
+
+  /**
+   * PERIOD_ROLLOVER: every paid subscription whose period has ended starts a
+   * new one (counters reset, a scheduled tier change applied); a cancelled
+   * one expires instead. Each row is locked and skipped if another worker holds it.
+   */
+  async rollOverPeriods(em: EntityManager): Promise<number> {
+    const now = clock.now();
+    return em.transaction(async (tx) => {
+      const due = await tx
+        .createQueryBuilder(StoreSubscription, 'sub')
+        .where('sub.period_end <= :now', { now })
+        .andWhere('sub.status IN (:...statuses)', {
+          statuses: [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE, SubscriptionStatus.CANCELLED],
+        })
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      for (const sub of due) {
+        if (sub.status === SubscriptionStatus.CANCELLED) {
+          sub.status = SubscriptionStatus.EXPIRED;
+        } else {
+          let end = sub.periodEnd;
+          let start = sub.periodStart;
+          while (end <= now) [start, end] = [end, addPeriods(end, sub.isAnnual)];
+          Object.assign(sub, { periodStart: start, periodEnd: end, ordersThisPeriod: 0, ordersLimitReachedAt: null });
+          if (sub.scheduledTierId !== null) await setTier(tx, sub, sub.scheduledTierId);
+          Object.assign(sub, { scheduledTierId: null, scheduledChangeAt: null });
+        }
+        await tx.save(sub);
+      }
+      return due.length;
+    });
+  },
+
+  /** TRIAL_EXPIRY: a trial past its end becomes ACTIVE when a card was collected, else EXPIRED. */
+  async expireTrials(em: EntityManager): Promise<number> {
+    const now = clock.now();
+    return em.transaction(async (tx) => {
+      const due = await tx
+        .createQueryBuilder(StoreSubscription, 'sub')
+        .where('sub.status = :trial', { trial: SubscriptionStatus.TRIAL })
+        .andWhere('sub.trial_ends_at <= :now', { now })
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      for (const sub of due) {
+        if (sub.cardCollectedAt || sub.stripeSubscriptionId) {
+          Object.assign(sub, {
+            status: SubscriptionStatus.ACTIVE,
+            periodStart: sub.trialEndsAt,
+            periodEnd: addPeriods(sub.trialEndsAt!, sub.isAnnual),
+            ordersThisPeriod: 0,
+            ordersLimitReachedAt: null,
+          });
+        } else {
+          sub.status = SubscriptionStatus.EXPIRED;
+        }
+        await tx.save(sub);
+      }
+      return due.length;
+    });
+  },
+};
