@@ -13,7 +13,8 @@ import { graphiqlHandler } from './http/graphiql';
 import { healthRoutes } from './http/health';
 import { httpLogger } from './logger';
 import { createSchema } from './schema';
-import { verifyToken } from './services/auth/token';
+import { authenticate, InvalidTokenError } from './http/authenticate';
+import { customerExportHandler } from './http/customer-export';
 
 export interface AppDeps {
   dataSource: DataSource;
@@ -23,31 +24,31 @@ export interface AppDeps {
 
 const GRAPHQL_PATHS = ['/graphql', '/platforms/:platformCode/graphql'];
 
-/** The user id of the bearer token; a token that is present but bad is UNAUTHENTICATED. */
-async function authenticate(config: Config, req: Request): Promise<number | null> {
-  const header = req.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const userId = match ? await verifyToken(config, match[1]) : null;
-  if (userId === null) {
-    throw new GraphQLError('The bearer token is invalid or expired', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    });
-  }
-  return userId;
+/** The context of an HTTP request: its bearer token's user (InvalidTokenError for a bad one) and platform. */
+export async function requestContext({ dataSource, config, log }: AppDeps, req: Request): Promise<Context> {
+  const tokenUserId = await authenticate(config, req);
+  const store = currentRequest();
+  if (store) store.userId = tokenUserId;
+  return createContext({
+    requestId: String(req.id),
+    config,
+    dataSource,
+    log: req.log ?? log,
+    tokenUserId,
+    platformCode: typeof req.params.platformCode === 'string' ? req.params.platformCode : null,
+    host: req.headers.host ?? null,
+  });
 }
 
 /**
  * Express 5 app: request ids and JSON logs, health probes, GraphiQL on GET,
- * and the GraphQL API on `/graphql` and `/platforms/{code}/graphql`.
+ * the customer CSV export, and the GraphQL API on `/graphql` and
+ * `/platforms/{code}/graphql`.
  */
-export async function createApp({
-  dataSource,
-  config,
-  log,
-}: AppDeps): Promise<{ app: express.Express; stop: () => Promise<void> }> {
+export async function createApp(deps: AppDeps): Promise<{ app: express.Express; stop: () => Promise<void> }> {
+  const { dataSource, config, log } = deps;
   const apollo = new ApolloServer<Context>({
-    schema: await createSchema(),
+    schema: await createSchema({ testClock: config.testClock }),
     formatError: formatError(log, config.nodeEnv === 'development'),
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     introspection: true,
@@ -77,24 +78,21 @@ export async function createApp({
   app.use((req, _res, next) => requestStorage.run({ requestId: String(req.id), userId: null, sqlStatements: 0 }, next));
   app.use(healthRoutes(dataSource));
   app.get(GRAPHQL_PATHS, graphiqlHandler('/graphql'));
+  app.get(
+    '/stores/:storeId/customers.csv',
+    customerExportHandler((req) => requestContext(deps, req)),
+  );
   app.use(
     GRAPHQL_PATHS,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const tokenUserId = await authenticate(config, req);
-        const store = currentRequest();
-        if (store) store.userId = tokenUserId;
-        const platformCode = typeof req.params.platformCode === 'string' ? req.params.platformCode : null;
-        return createContext({
-          requestId: String(req.id),
-          config,
-          dataSource,
-          log: req.log ?? log,
-          tokenUserId,
-          platformCode,
-          host: req.headers.host ?? null,
-        });
+        try {
+          return await requestContext(deps, req);
+        } catch (error) {
+          if (!(error instanceof InvalidTokenError)) throw error;
+          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
       },
     }),
   );

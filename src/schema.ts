@@ -14,6 +14,12 @@ import { UserResolver } from './resolvers/tenancy/user.resolver';
 import { FeatureResolver } from './resolvers/features/feature.resolver';
 import { StoreSubscriptionResolver } from './resolvers/subscriptions/store-subscription.resolver';
 import { SubscriptionTierResolver } from './resolvers/subscriptions/subscription-tier.resolver';
+import {
+  SubscriptionLifecycleResolver,
+  TestClockResolver,
+} from './resolvers/subscriptions/subscription-lifecycle.resolver';
+import { AddOnResolver } from './resolvers/subscriptions/add-on.resolver';
+import { AnalyticsResolver } from './resolvers/features/analytics.resolver';
 import type { Role } from './entities/tenancy/enums';
 
 /** `@Authorized()` needs a live, active user; `@Authorized(roles)` also one of the roles. */
@@ -40,12 +46,16 @@ export const resolvers = [
   OrderResolver,
   SubscriptionTierResolver,
   StoreSubscriptionResolver,
+  AddOnResolver,
   FeatureResolver,
+  SubscriptionLifecycleResolver,
+  AnalyticsResolver,
 ] as const;
 
-export function createSchema(): Promise<GraphQLSchema> {
+/** The schema; `testClock` adds `advanceTestClock` (TEST_CLOCK=1 only). */
+export function createSchema(options: { testClock?: boolean } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers,
+    resolvers: options.testClock ? [...resolvers, TestClockResolver] : resolvers,
     authChecker,
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],

@@ -13,6 +13,7 @@ import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { platformService } from '../../services/tenancy/platform.service';
+import { subscriptionReads } from '../../services/subscriptions/subscription.service';
 import { afterIdOf } from '../../services/tenancy/listing';
 import { storeService } from '../../services/tenancy/store.service';
 import { scope } from '../../services/tenancy/viewer';
@@ -43,12 +44,16 @@ async function storeChildren<T extends { id: number; storeId: number }>(
   entity: EntityTarget<T>,
   type: Parameters<typeof toConnection<T>>[0],
   args: ConnectionArgs,
+  history?: { column: keyof T & string; since: Date | null },
 ): Promise<Connection<T>> {
   await assertStoreInScope(ctx, store);
+  const since = history?.since ?? null;
   const page = await ctx.loaders
-    .pageOf(entity, 'storeId')
-    .load({ parentId: store.id, first: args.first, afterId: afterIdOf(args.after) });
-  return toConnection(type, page, () => ctx.loaders.countOf(entity, 'storeId').load(store.id));
+    .pageOf(entity, 'storeId', history?.column)
+    .load({ parentId: store.id, first: args.first, afterId: afterIdOf(args.after), since });
+  return toConnection(type, page, () =>
+    ctx.loaders.countOf(entity, 'storeId', history?.column).load({ parentId: store.id, since }),
+  );
 }
 
 @Resolver(() => Store)
@@ -116,9 +121,10 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
     return storeChildren(ctx, store, Product, ProductConnection, args);
   }
 
-  @FieldResolver(() => OrderConnection)
-  orders(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    return storeChildren(ctx, store, Order, OrderConnection, args);
+  @FieldResolver(() => OrderConnection, { description: "Only within the tier's orderHistoryMonths" })
+  async orders(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+    const since = await subscriptionReads.orderHistorySince(ctx, store.id);
+    return storeChildren(ctx, store, Order, OrderConnection, args, { column: 'placedAt', since });
   }
 
   @Authorized()

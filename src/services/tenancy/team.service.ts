@@ -7,6 +7,7 @@ import { clock } from '../clock';
 import { hashInvitationToken, newInvitationToken } from '../auth/auth.service';
 import { findStoreInScope } from './scoped';
 import { assertCanAdd } from '../subscriptions/subscription.service';
+import { assertFeature } from '../features/feature-gate';
 
 const INVITATION_DAYS = 7;
 
@@ -20,7 +21,10 @@ export interface InviteTeamMemberInput {
 const alreadyMember = () =>
   new DomainError(UserErrorCode.ALREADY_EXISTS, 'This person is already on the store team', ['email']);
 
-/** Store teams: invitations create a pending membership (and a user without a password when the email is new). */
+/**
+ * Store teams: invitations create a pending membership (and a user without a
+ * password when the email is new); inviting a MANAGER needs `team_roles`.
+ */
 export const teamService = {
   async invite(ctx: Context, input: InviteTeamMemberInput): Promise<{ storeUser: StoreUser; invitationToken: string }> {
     const email = input.email.toLowerCase();
@@ -39,6 +43,7 @@ export const teamService = {
         if (user && (await em.exists(StoreUser, { where: { storeId: store.id, userId: user.id } }))) {
           throw alreadyMember();
         }
+        if (input.role === StoreRole.MANAGER) await assertFeature(em, store.id, 'team_roles');
         await assertCanAdd(em, store.id, 'teamMembers');
         user ??= await em.save(em.create(User, { email, name: input.name ?? null, role: Role.STORE_STAFF }));
         const now = clock.now();

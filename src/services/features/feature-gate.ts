@@ -1,0 +1,28 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError, UserErrorCode } from '../../common/errors';
+import { Feature } from '../../entities/features/feature.entity';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { allowsAccess } from '../subscriptions/limits';
+import { governingSubscription } from '../subscriptions/subscription.service';
+
+/**
+ * The service-level feature check, for GraphQL (through @RequireFeature) and
+ * for paths that are not GraphQL alike: the store's primary subscription must
+ * be active and its tier must include `code`; else FEATURE_NOT_AVAILABLE
+ * naming the tier that unlocks it.
+ */
+export async function assertFeature(em: EntityManager, storeId: number, code: string): Promise<void> {
+  const { subscription, tier } = await governingSubscription(em, storeId, false);
+  if (!allowsAccess(subscription)) {
+    throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription is not active', ['storeId']);
+  }
+  if (tier?.featureCodes.includes(code)) return;
+  const feature = await em.findOneBy(Feature, { code });
+  const unlock = feature?.minimumTierId ? await em.findOneBy(SubscriptionTier, { id: feature.minimumTierId }) : null;
+  const name = feature?.name ?? code;
+  throw new DomainError(
+    UserErrorCode.FEATURE_NOT_AVAILABLE,
+    unlock ? `${name} needs the ${unlock.name} tier (${unlock.code})` : `${name} is not in any public tier`,
+    ['storeId'],
+  );
+}

@@ -1,0 +1,32 @@
+import type { Context } from '../../context';
+import { Customer } from '../../entities/tenancy/customer.entity';
+import { assertFeature } from '../features/feature-gate';
+import { findStoreInScope } from './scoped';
+
+const COLUMNS = ['email', 'name', 'phone', 'created_at'] as const;
+
+/**
+ * RFC 4180 quoting; a cell a spreadsheet would run as a formula (leading
+ * = @ tab CR, or + - not starting a plain number) gets a leading '.
+ */
+export function csvCell(value: string | null): string {
+  if (value === null) return '';
+  const formula = /^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !/^[+-][\d\s().-]*$/.test(value));
+  const safe = formula ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The store's live customers as CSV, for its team; needs `customer_export` (Professional tier and up). */
+export async function exportCustomersCsv(
+  ctx: Context,
+  storeGlobalId: string,
+): Promise<{ filename: string; csv: string }> {
+  const store = await findStoreInScope(ctx, ctx.manager, storeGlobalId, { access: 'see', field: ['storeId'] });
+  await assertFeature(ctx.manager, store.id, 'customer_export');
+  const customers = await ctx.manager.find(Customer, { where: { storeId: store.id }, order: { id: 'ASC' } });
+  const lines = [
+    COLUMNS.join(','),
+    ...customers.map((c) => [c.email, c.name, c.phone, c.createdAt.toISOString()].map(csvCell).join(',')),
+  ];
+  return { filename: `customers-${store.storeCode.toLowerCase()}.csv`, csv: `${lines.join('\r\n')}\r\n` };
+}
