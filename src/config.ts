@@ -14,6 +14,8 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   maxQueryDepth: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Run the maintenance jobs on their schedule in this process (`JOBS=0` turns them off). */
+  jobsEnabled: boolean;
   /** `TEST_CLOCK=1`: the schema gains `advanceTestClock`. Refused in production. */
   testClock: boolean;
   /** Length of the TRIAL a new store-platform membership starts with. */
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
     testClock,
+    jobsEnabled: env.JOBS ? env.JOBS !== '0' : nodeEnv !== 'test',
     trialDays: int(env, 'TRIAL_DAYS', 30, 0, 365),
     exposeSqlCount: env.EXPOSE_SQL_COUNT ? env.EXPOSE_SQL_COUNT === '1' : !isProduction,
     logLevel: oneOf(

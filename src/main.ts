@@ -9,6 +9,7 @@ import { createDataSource } from './db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { createLogger, type Logger } from './logger';
 import { ensureAdmin } from './services/tenancy/admin-bootstrap';
+import { startScheduler, type Scheduler } from './jobs/scheduler';
 
 /** How long in-flight requests get to finish after a shutdown signal. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   const state: {
     server?: http.Server;
     stopApp?: () => Promise<void>;
+    scheduler?: Scheduler;
     dataSource?: DataSource;
     embedded?: EmbeddedPostgres;
   } = {};
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     const steps: Array<[string, () => Promise<void>]> = [
       ['http server', async () => state.server && drain(state.server, log)],
       ['app', async () => state.stopApp && state.stopApp()],
+      ['job scheduler', async () => state.scheduler && state.scheduler.stop()],
       [
         'database pool',
         async () => {
@@ -160,6 +163,11 @@ async function main(): Promise<void> {
 
     await ensureAdmin(dataSource, config, log);
     checkpoint();
+
+    if (config.jobsEnabled) {
+      state.scheduler = await startScheduler(url, dataSource, log);
+      checkpoint();
+    }
 
     const { app, stop: stopApp } = await createApp({ dataSource, config, log });
     state.stopApp = stopApp;
