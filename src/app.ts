@@ -24,9 +24,10 @@ export interface AppDeps {
 
 const GRAPHQL_PATHS = ['/graphql', '/platforms/:platformCode/graphql'];
 
-/** The context of an HTTP request: its bearer token's user (InvalidTokenError for a bad one) and platform. */
+/** The context of an HTTP request: its bearer token's user or API key (InvalidTokenError for a bad one) and platform. */
 export async function requestContext({ dataSource, config, log }: AppDeps, req: Request): Promise<Context> {
-  const tokenUserId = await authenticate(config, req);
+  const credential = await authenticate(config, dataSource.manager, req);
+  const tokenUserId = credential?.kind === 'user' ? credential.userId : null;
   const store = currentRequest();
   if (store) store.userId = tokenUserId;
   return createContext({
@@ -35,6 +36,7 @@ export async function requestContext({ dataSource, config, log }: AppDeps, req: 
     dataSource,
     log: req.log ?? log,
     tokenUserId,
+    apiKeyViewer: credential?.kind === 'apiKey' ? credential.viewer : null,
     platformCode: typeof req.params.platformCode === 'string' ? req.params.platformCode : null,
     host: req.headers.host ?? null,
   });

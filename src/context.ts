@@ -16,7 +16,7 @@ export interface Context {
   manager: EntityManager;
   log: Logger;
   loaders: Loaders;
-  /** The user id of a valid bearer token; null without one. */
+  /** The user id of a valid bearer token; null without one or for an API key. */
   tokenUserId: number | null;
   viewer(): Promise<Viewer | null>;
   platformContext(): Promise<PlatformContext>;
@@ -33,6 +33,8 @@ export function createContext(input: {
   dataSource: DataSource;
   log: Logger;
   tokenUserId: number | null;
+  /** The viewer of a valid API key, already loaded by authentication. */
+  apiKeyViewer?: Viewer | null;
   platformCode: string | null;
   host: string | null;
 }): Context {
@@ -45,7 +47,10 @@ export function createContext(input: {
     log: input.log,
     loaders: new Loaders(manager),
     tokenUserId: input.tokenUserId,
-    viewer: once(async () => (input.tokenUserId === null ? null : loadViewer(manager, input.tokenUserId))),
+    viewer: once(async () => {
+      if (input.apiKeyViewer) return input.apiKeyViewer;
+      return input.tokenUserId === null ? null : loadViewer(manager, input.tokenUserId);
+    }),
     platformContext: once(() =>
       resolvePlatformContext(manager, { platformCode: input.platformCode, host: input.host }),
     ),

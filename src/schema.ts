@@ -9,6 +9,7 @@ import { MerchantResolver } from './resolvers/tenancy/merchant.resolver';
 import { PlatformResolver } from './resolvers/tenancy/platform.resolver';
 import { StorePlatformResolver } from './resolvers/tenancy/store-platform.resolver';
 import { StoreUserResolver } from './resolvers/tenancy/store-user.resolver';
+import { StoreApiKeyResolver } from './resolvers/tenancy/store-api-key.resolver';
 import { StoreResolver } from './resolvers/tenancy/store.resolver';
 import { UserResolver } from './resolvers/tenancy/user.resolver';
 import { FeatureResolver } from './resolvers/features/feature.resolver';
@@ -41,6 +42,7 @@ export const resolvers = [
   StoreResolver,
   StorePlatformResolver,
   StoreUserResolver,
+  StoreApiKeyResolver,
   CustomerResolver,
   ProductResolver,
   OrderResolver,

@@ -3,6 +3,7 @@ import { Merchant } from './tenancy/merchant.entity';
 import { Order } from './tenancy/order.entity';
 import { Platform } from './tenancy/platform.entity';
 import { Product } from './tenancy/product.entity';
+import { StoreApiKey } from './tenancy/store-api-key.entity';
 import { StorePlatform } from './tenancy/store-platform.entity';
 import { StoreUser } from './tenancy/store-user.entity';
 import { Store } from './tenancy/store.entity';
@@ -24,6 +25,7 @@ export const entities = [
   Store,
   StorePlatform,
   StoreUser,
+  StoreApiKey,
   Customer,
   Product,
   Order,
@@ -48,6 +50,7 @@ export {
   Product,
   Store,
   StoreAddOn,
+  StoreApiKey,
   StorePlatform,
   StoreSubscription,
   StoreUser,

@@ -10,6 +10,7 @@ import {
   Product,
   Store,
   StoreAddOn,
+  StoreApiKey,
   StorePlatform,
   StoreUser,
   User,
@@ -45,6 +46,13 @@ const nodeTypes: Record<
   Store: {
     load: (ctx, id) => ctx.loaders.byId(Store).load(id),
     visible: async (ctx, store: Store) => scope.canSeeStore(await ctx.viewer(), store),
+  },
+  StoreApiKey: {
+    load: (ctx, id) => ctx.loaders.byId(StoreApiKey).load(id),
+    visible: async (ctx, apiKey: StoreApiKey) => {
+      const store = await ctx.loaders.byId(Store).load(apiKey.storeId);
+      return !!store && scope.canManageStore(await ctx.viewer(), store);
+    },
   },
   ...Object.fromEntries(
     [StorePlatform, StoreUser, Customer, Product, Order, StoreAddOn].map((type) => [

@@ -10,12 +10,14 @@ import { Order } from '../../entities/tenancy/order.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
+import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { platformService } from '../../services/tenancy/platform.service';
 import { subscriptionReads } from '../../services/subscriptions/subscription.service';
 import { afterIdOf } from '../../services/tenancy/listing';
 import { storeService } from '../../services/tenancy/store.service';
+import { storeApiKeyService } from '../../services/tenancy/store-api-key.service';
 import { scope } from '../../services/tenancy/viewer';
 import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
@@ -109,6 +111,11 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
   async team(@Root() store: Store, @Ctx() ctx: Context): Promise<StoreUser[]> {
     await assertStoreInScope(ctx, store);
     return ctx.loaders.childrenOf(StoreUser, 'storeId').load(store.id);
+  }
+
+  @FieldResolver(() => [StoreApiKey], { description: 'API keys, revoked ones included; owner or ADMIN only' })
+  apiKeys(@Root() store: Store, @Ctx() ctx: Context): Promise<StoreApiKey[]> {
+    return storeApiKeyService.listOf(ctx, store);
   }
 
   @FieldResolver(() => CustomerConnection)

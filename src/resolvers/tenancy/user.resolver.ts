@@ -9,10 +9,10 @@ import { AcceptInvitationInput, AcceptInvitationPayload, LoginInput, LoginPayloa
 @Resolver(() => User)
 export class UserResolver extends SoftDeletableResolver(User) {
   @Authorized()
-  @Query(() => User, { nullable: true, description: 'The signed-in user' })
+  @Query(() => User, { nullable: true, description: 'The signed-in user (null for an API key)' })
   async me(@Ctx() ctx: Context): Promise<User | null> {
     const viewer = await ctx.viewer();
-    return viewer && ctx.loaders.byId(User).load(viewer.userId);
+    return viewer?.userId == null ? null : ctx.loaders.byId(User).load(viewer.userId);
   }
 
   @Mutation(() => LoginPayload)

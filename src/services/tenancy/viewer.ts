@@ -3,10 +3,16 @@ import { Role } from '../../entities/tenancy/enums';
 
 /**
  * Who is calling and what they may see, resolved once per request: the
- * merchants they own and the stores whose team they have joined.
+ * merchants they own and the stores whose team they have joined. A store
+ * API key is a viewer too: no user, role STORE_STAFF, a member of exactly
+ * its store and owner of nothing, so the scope rules below treat it as a
+ * team member and it can never manage anything.
  */
 export interface Viewer {
-  userId: number;
+  /** The signed-in user; null for an API key, which acts for its store and not for a person. */
+  userId: number | null;
+  /** The API key the request authenticated with; null for a signed-in user. */
+  apiKeyId: number | null;
   role: Role;
   isAdmin: boolean;
   ownedMerchantIds: ReadonlySet<number>;
@@ -35,11 +41,25 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
   if (!row) return null;
   return {
     userId,
+    apiKeyId: null,
     role: row.role,
     isAdmin: row.role === Role.ADMIN,
     ownedMerchantIds: new Set(row.merchant_ids),
     memberStoreIds: new Set(row.store_ids),
     memberMerchantIds: new Set(row.store_merchant_ids),
+  };
+}
+
+/** The viewer of a valid API key of `store`: a team member of that one store. */
+export function apiKeyViewer(apiKeyId: number, store: { id: number; merchantId: number }): Viewer {
+  return {
+    userId: null,
+    apiKeyId,
+    role: Role.STORE_STAFF,
+    isAdmin: false,
+    ownedMerchantIds: new Set(),
+    memberStoreIds: new Set([store.id]),
+    memberMerchantIds: new Set([store.merchantId]),
   };
 }
 

@@ -1,0 +1,38 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Length } from 'class-validator';
+import { StoreApiKey } from '../../../entities/tenancy/store-api-key.entity';
+import { Payload } from '../../common/user-error';
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field(() => ID)
+  storeId!: string;
+
+  @Field(() => String, { description: 'What the key is for, e.g. the integration that uses it' })
+  @Length(1, 100)
+  name!: string;
+}
+
+@InputType()
+export class RevokeApiKeyInput {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType()
+export class CreateApiKeyPayload extends Payload {
+  @Field(() => StoreApiKey, { nullable: true })
+  apiKey?: StoreApiKey;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The key itself, shown this once: send it as `Authorization: Bearer <secret>`',
+  })
+  secret?: string;
+}
+
+@ObjectType()
+export class RevokeApiKeyPayload extends Payload {
+  @Field(() => StoreApiKey, { nullable: true })
+  apiKey?: StoreApiKey;
+}
