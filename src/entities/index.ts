@@ -17,6 +17,12 @@ import { StoreAddOn } from './subscriptions/store-add-on.entity';
 import { StoreSubscription } from './subscriptions/store-subscription.entity';
 import { SubscriptionTier } from './subscriptions/subscription-tier.entity';
 
+import { AppleDeviceRegistration } from './loyalty/apple-device-registration.entity';
+import { LoyaltyCard } from './loyalty/loyalty-card.entity';
+import { LoyaltyProgram } from './loyalty/loyalty-program.entity';
+import { LoyaltyTransaction } from './loyalty/loyalty-transaction.entity';
+import { StaffPin, StaffPinLockout } from './loyalty/staff-pin.entity';
+
 /** Every entity, for the DataSource. */
 export const entities = [
   Platform,
@@ -36,10 +42,22 @@ export const entities = [
   StoreAddOn,
   BillingHistory,
   CapacitySnapshot,
+  LoyaltyProgram,
+  LoyaltyCard,
+  LoyaltyTransaction,
+  StaffPin,
+  StaffPinLockout,
+  AppleDeviceRegistration,
 ];
 
 export {
   AddOnProduct,
+  AppleDeviceRegistration,
+  LoyaltyCard,
+  LoyaltyProgram,
+  LoyaltyTransaction,
+  StaffPin,
+  StaffPinLockout,
   BillingHistory,
   CapacitySnapshot,
   Customer,

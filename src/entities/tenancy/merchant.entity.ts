@@ -3,6 +3,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, type Relation 
 import { Model, Node, SoftDeletableModel } from '../base';
 import type { Store } from './store.entity';
 import type { User } from './user.entity';
+import type { LoyaltyProgram } from '../loyalty/loyalty-program.entity';
 
 /** A business that owns stores. Deleting it soft-deletes its stores and everything they own. */
 @ObjectType({ implements: [Node, Model, SoftDeletableModel] })
@@ -27,6 +28,13 @@ export class Merchant extends SoftDeletableModel {
   @Field(() => Boolean)
   @Column({ type: 'boolean', default: true })
   isActive!: boolean;
+
+  @Field(() => String, { description: 'IANA time zone of its calendar days (daily stamp caps)' })
+  @Column({ type: 'varchar', length: 50, default: 'Europe/Luxembourg' })
+  timeZone!: string;
+
+  @OneToMany('LoyaltyProgram', (program: LoyaltyProgram) => program.merchant, { cascade: ['soft-remove', 'recover'] })
+  loyaltyPrograms?: Relation<LoyaltyProgram[]>;
 
   @OneToMany('Store', (store: Store) => store.merchant, { cascade: ['soft-remove', 'recover'] })
   stores?: Relation<Store[]>;
