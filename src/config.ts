@@ -14,6 +14,8 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   maxQueryDepth: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Key of the staff PIN HMAC (STAFF_PIN_SECRET); a development default outside production. */
+  staffPinSecret: string;
   /** Run the maintenance jobs on their schedule in this process (`JOBS=0` turns them off). */
   jobsEnabled: boolean;
   /** `TEST_CLOCK=1`: the schema gains `advanceTestClock`. Refused in production. */
@@ -65,6 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
   }
 
+  const staffPinSecret = env.STAFF_PIN_SECRET || (isProduction ? undefined : 'orion-development-staff-pin-secret');
+  if (!staffPinSecret) throw new ConfigError('STAFF_PIN_SECRET is required when NODE_ENV=production');
+  if (staffPinSecret.length < 32) throw new ConfigError('STAFF_PIN_SECRET must be at least 32 characters');
+
   const testClock = env.TEST_CLOCK === '1';
   if (testClock && isProduction) throw new ConfigError('TEST_CLOCK=1 is not allowed when NODE_ENV=production');
 
@@ -88,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
     testClock,
+    staffPinSecret,
     jobsEnabled: env.JOBS ? env.JOBS !== '0' : nodeEnv !== 'test',
     trialDays: int(env, 'TRIAL_DAYS', 30, 0, 365),
     exposeSqlCount: env.EXPOSE_SQL_COUNT ? env.EXPOSE_SQL_COUNT === '1' : !isProduction,
