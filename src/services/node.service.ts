@@ -4,10 +4,14 @@ import type { Model } from '../entities/base';
 import {
   AddOnProduct,
   Customer,
+  LoyaltyCard,
+  LoyaltyProgram,
+  LoyaltyTransaction,
   Merchant,
   Order,
   Platform,
   Product,
+  StaffPin,
   Store,
   StoreAddOn,
   StoreApiKey,
@@ -52,6 +56,28 @@ const nodeTypes: Record<
     visible: async (ctx, apiKey: StoreApiKey) => {
       const store = await ctx.loaders.byId(Store).load(apiKey.storeId);
       return !!store && scope.canManageStore(await ctx.viewer(), store);
+    },
+  },
+  LoyaltyProgram: {
+    load: (ctx, id) => ctx.loaders.byId(LoyaltyProgram).load(id),
+    visible: async (ctx, program: LoyaltyProgram) => scope.canSeeMerchant(await ctx.viewer(), program.merchantId),
+  },
+  StaffPin: {
+    load: (ctx, id) => ctx.loaders.byId(StaffPin).load(id),
+    visible: async (ctx, pin: StaffPin) => {
+      const program = await ctx.loaders.byId(LoyaltyProgram).load(pin.programId);
+      return !!program && scope.canManageMerchant(await ctx.viewer(), program.merchantId);
+    },
+  },
+  LoyaltyCard: {
+    load: (ctx, id) => ctx.loaders.byId(LoyaltyCard).load(id),
+    visible: async (ctx, card: LoyaltyCard) => scope.canSeeMerchant(await ctx.viewer(), card.merchantId),
+  },
+  LoyaltyTransaction: {
+    load: (ctx, id) => ctx.loaders.byId(LoyaltyTransaction).load(id),
+    visible: async (ctx, transaction: LoyaltyTransaction) => {
+      const card = await ctx.loaders.byId(LoyaltyCard).load(transaction.cardId);
+      return !!card && scope.canSeeMerchant(await ctx.viewer(), card.merchantId);
     },
   },
   ...Object.fromEntries(

@@ -1,0 +1,174 @@
+import DataLoader from 'dataloader';
+import type { Context } from '../../context';
+import { AccessDeniedError, InvalidInputError } from '../../common/errors';
+import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
+import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
+import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
+import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
+import type { Customer } from '../../entities/tenancy/customer.entity';
+import type { Merchant } from '../../entities/tenancy/merchant.entity';
+import { clock } from '../clock';
+import { afterIdOf, listPage, type Listing } from '../tenancy/listing';
+import { scope } from '../tenancy/viewer';
+
+export interface ProgramStats {
+  members: number;
+  activeCards30d: number;
+  stampsIssued: number;
+  stampsRedeemed: number;
+  pointsIssued: number;
+  pointsRedeemed: number;
+  pointsVoided: number;
+}
+
+export interface PageArgs {
+  first: number;
+  after?: string | null;
+}
+
+const ACTIVE_WINDOW_MS = 30 * 86_400_000;
+
+const EMPTY_STATS: ProgramStats = {
+  members: 0,
+  activeCards30d: 0,
+  stampsIssued: 0,
+  stampsRedeemed: 0,
+  pointsIssued: 0,
+  pointsRedeemed: 0,
+  pointsVoided: 0,
+};
+
+/** Program stats for every program asked about in a request, in one statement. */
+function statsLoader(ctx: Context): Promise<DataLoader<number, ProgramStats>> {
+  return ctx.loaders.once('loyalty:programStats', async () => {
+    return new DataLoader<number, ProgramStats>(async (programIds) => {
+      const since = new Date(clock.now().getTime() - ACTIVE_WINDOW_MS);
+      const rows: Array<Record<keyof ProgramStats, string> & { program_id: number }> = await ctx.manager.query(
+        `SELECT program_id,
+                count(*) AS "members",
+                count(*) FILTER (WHERE last_activity_at >= $2) AS "activeCards30d",
+                coalesce(sum(total_stamps_earned), 0) AS "stampsIssued",
+                coalesce(sum(stamps_redeemed), 0) AS "stampsRedeemed",
+                coalesce(sum(total_points_earned), 0) AS "pointsIssued",
+                coalesce(sum(points_redeemed), 0) AS "pointsRedeemed",
+                coalesce(sum(total_points_voided), 0) AS "pointsVoided"
+           FROM loyalty_cards
+          WHERE program_id = ANY($1::int[]) AND deleted_at IS NULL
+          GROUP BY program_id`,
+        [programIds, since],
+      );
+      const byProgram = new Map(
+        rows.map((row) => [
+          row.program_id,
+          Object.fromEntries(Object.keys(EMPTY_STATS).map((k) => [k, Number(row[k as keyof ProgramStats])])),
+        ]),
+      );
+      return programIds.map((id) => (byProgram.get(id) as ProgramStats | undefined) ?? EMPTY_STATS);
+    });
+  });
+}
+
+async function assertCanSeeMerchant(ctx: Context, merchantId: number): Promise<void> {
+  if (!scope.canSeeMerchant(await ctx.viewer(), merchantId)) throw new AccessDeniedError('Not your merchant');
+}
+
+/**
+ * Reads of programs, cards and ledgers. A program, its cards and their
+ * ledgers are visible to whoever may see the merchant (ADMIN, the owner, team
+ * members of any of its stores); staff PINs only to who may manage it.
+ * Everything goes through the request's loaders.
+ */
+export const loyaltyReads = {
+  async program(ctx: Context, id: number): Promise<LoyaltyProgram | null> {
+    const program = await ctx.loaders.byId(LoyaltyProgram).load(id);
+    return program && scope.canSeeMerchant(await ctx.viewer(), program.merchantId) ? program : null;
+  },
+
+  /** The merchant's live program, null when it has none or the caller may not see the merchant. */
+  async programOfMerchant(ctx: Context, merchant: Merchant): Promise<LoyaltyProgram | null> {
+    if (!scope.canSeeMerchant(await ctx.viewer(), merchant.id)) return null;
+    const programs = await ctx.loaders.childrenOf(LoyaltyProgram, 'merchantId').load(merchant.id);
+    return programs[0] ?? null;
+  },
+
+  /** A page of the program's live cards; `search` matches a card number exactly or a customer's email in any case. */
+  async cards(
+    ctx: Context,
+    program: LoyaltyProgram,
+    args: PageArgs & { search?: string | null },
+  ): Promise<Listing<LoyaltyCard>> {
+    await assertCanSeeMerchant(ctx, program.merchantId);
+    const search = args.search?.trim();
+    if (search) {
+      const qb = ctx.manager
+        .createQueryBuilder(LoyaltyCard, 'card')
+        .where('card.program_id = :programId', { programId: program.id })
+        .andWhere(
+          `(card.card_number = :search OR EXISTS (
+             SELECT 1 FROM customers c
+              WHERE c.id = card.customer_id AND c.deleted_at IS NULL AND lower(c.email) = lower(:search)))`,
+          { search },
+        );
+      return listPage(await ctx.viewer(), qb, { first: args.first, after: args.after });
+    }
+    const afterId = afterIdOf(args.after);
+    const page = await ctx.loaders
+      .pageOf(LoyaltyCard, 'programId')
+      .load({ parentId: program.id, first: args.first, afterId });
+    return { page, count: () => ctx.loaders.countOf(LoyaltyCard, 'programId').load({ parentId: program.id }) };
+  },
+
+  /** Every PIN of the program, inactive ones included; ADMIN and the owner only. */
+  async staffPins(ctx: Context, program: LoyaltyProgram): Promise<StaffPin[]> {
+    if (!scope.canManageMerchant(await ctx.viewer(), program.merchantId)) {
+      throw new AccessDeniedError("Only the merchant's owner or ADMIN may see staff PINs");
+    }
+    return ctx.loaders.childrenOf(StaffPin, 'programId').load(program.id);
+  },
+
+  async stats(ctx: Context, program: LoyaltyProgram): Promise<ProgramStats> {
+    await assertCanSeeMerchant(ctx, program.merchantId);
+    return (await statsLoader(ctx)).load(program.id);
+  },
+
+  /** A live card by exactly one of its number or QR data; null when missing or outside the caller's scope. */
+  async card(
+    ctx: Context,
+    ref: { cardNumber?: string | null; qrCodeData?: string | null },
+  ): Promise<LoyaltyCard | null> {
+    const given = [ref.cardNumber, ref.qrCodeData].filter((v) => v != null && v !== '');
+    if (given.length !== 1) throw new InvalidInputError('Give exactly one of cardNumber or qrCodeData', 'cardNumber');
+    const card = await ctx.manager.findOne(LoyaltyCard, {
+      where: ref.cardNumber ? { cardNumber: ref.cardNumber } : { qrCodeData: ref.qrCodeData! },
+    });
+    return card && scope.canSeeMerchant(await ctx.viewer(), card.merchantId) ? card : null;
+  },
+
+  /** Stamps still needed for the next reward; null when the program has no stamps. */
+  async stampsUntilReward(ctx: Context, card: LoyaltyCard): Promise<number | null> {
+    const program = await ctx.loaders
+      .byId(LoyaltyProgram, { withDeleted: card.deletedAt !== null })
+      .load(card.programId);
+    if (!program?.isStampsEnabled) return null;
+    return Math.max(0, program.stampsTarget - card.stampCount);
+  },
+
+  /** The card's ledger, oldest first (keyset on the ascending id, like every connection). */
+  async transactions(ctx: Context, card: LoyaltyCard, args: PageArgs): Promise<Listing<LoyaltyTransaction>> {
+    await assertCanSeeMerchant(ctx, card.merchantId);
+    const afterId = afterIdOf(args.after);
+    const page = await ctx.loaders
+      .pageOf(LoyaltyTransaction, 'cardId')
+      .load({ parentId: card.id, first: args.first, afterId });
+    return { page, count: () => ctx.loaders.countOf(LoyaltyTransaction, 'cardId').load({ parentId: card.id }) };
+  },
+
+  /** The customer's live cards the caller may see. */
+  async cardsOfCustomer(ctx: Context, customer: Customer): Promise<LoyaltyCard[]> {
+    const [cards, viewer] = await Promise.all([
+      ctx.loaders.childrenOf(LoyaltyCard, 'customerId').load(customer.id),
+      ctx.viewer(),
+    ]);
+    return cards.filter((card) => scope.canSeeMerchant(viewer, card.merchantId));
+  },
+};

@@ -1,0 +1,259 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../context';
+import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+import { idOf, toGlobalId } from '../../common/global-id';
+import type { LoyaltyType } from '../../entities/loyalty/enums';
+import { LoyaltyProgram, type PointsReward } from '../../entities/loyalty/loyalty-program.entity';
+import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
+import { Store } from '../../entities/tenancy/store.entity';
+import { clock } from '../clock';
+import { findMerchantInScope, viewerOf } from '../tenancy/scoped';
+import { softDeleteWithCascade } from '../tenancy/soft-delete';
+import { scope } from '../tenancy/viewer';
+import { hashPin } from './pin';
+
+export interface PointsRewardInput {
+  id: string;
+  name: string;
+  pointsRequired: number;
+  description?: string | null;
+}
+
+/** The configurable fields; URLs arrive as URL objects (the URL scalar) or strings. */
+export interface LoyaltyProgramFields {
+  loyaltyType?: LoyaltyType | null;
+  stampsTarget?: number | null;
+  stampsRewardDescription?: string | null;
+  stampsRewardValueCents?: number | null;
+  pointsPerEuro?: number | null;
+  pointsRewards?: PointsRewardInput[] | null;
+  pointsExpirationDays?: number | null;
+  welcomeBonusPoints?: number | null;
+  minimumRedemptionPoints?: number | null;
+  minimumPurchaseCents?: number | null;
+  cooldownMinutes?: number | null;
+  maxDailyStamps?: number | null;
+  requireStaffPin?: boolean | null;
+  cardName?: string | null;
+  cardColor?: string | null;
+  cardSecondaryColor?: string | null;
+  logoUrl?: URL | string | null;
+  heroImageUrl?: URL | string | null;
+  googleIssuerId?: string | null;
+  googleClassId?: string | null;
+  applePassTypeId?: string | null;
+  termsText?: string | null;
+  privacyUrl?: URL | string | null;
+  isActive?: boolean | null;
+}
+
+export interface CreateLoyaltyProgramInput extends LoyaltyProgramFields {
+  merchantId: string;
+  loyaltyType: LoyaltyType;
+}
+
+export interface UpdateLoyaltyProgramInput extends LoyaltyProgramFields {
+  id: string;
+}
+
+export interface CreateStaffPinInput {
+  programId: string;
+  storeId?: string | null;
+  staffName: string;
+  pin: string;
+}
+
+/** Columns with a default: null in an input means "default" on create and "unchanged" on update. */
+const REQUIRED_FIELDS = [
+  'loyaltyType',
+  'stampsTarget',
+  'stampsRewardDescription',
+  'pointsPerEuro',
+  'pointsRewards',
+  'welcomeBonusPoints',
+  'minimumRedemptionPoints',
+  'minimumPurchaseCents',
+  'cooldownMinutes',
+  'maxDailyStamps',
+  'requireStaffPin',
+  'cardColor',
+  'isActive',
+] as const satisfies ReadonlyArray<keyof LoyaltyProgramFields>;
+
+/** Nullable columns: null clears them. */
+const NULLABLE_FIELDS = [
+  'stampsRewardValueCents',
+  'pointsExpirationDays',
+  'cardName',
+  'cardSecondaryColor',
+  'logoUrl',
+  'heroImageUrl',
+  'googleIssuerId',
+  'googleClassId',
+  'applePassTypeId',
+  'termsText',
+  'privacyUrl',
+] as const satisfies ReadonlyArray<keyof LoyaltyProgramFields>;
+
+const LIVE_PROGRAM_INDEX = 'uq_loyalty_programs_merchant_live';
+const PROGRAM_PIN_INDEX = 'uq_staff_pins_program_pin';
+
+const programExists = () =>
+  new DomainError(UserErrorCode.ALREADY_EXISTS, 'The merchant already has a loyalty program', ['merchantId']);
+const pinTaken = () =>
+  new DomainError(UserErrorCode.ALREADY_EXISTS, 'Another staff member of this program has this PIN', ['pin']);
+
+function normalized(field: keyof LoyaltyProgramFields, value: unknown): unknown {
+  if (value instanceof URL) return value.href;
+  if (field === 'pointsRewards') {
+    return (value as PointsRewardInput[]).map((r): PointsReward => ({
+      id: r.id,
+      name: r.name,
+      pointsRequired: r.pointsRequired,
+      description: r.description ?? null,
+    }));
+  }
+  return value;
+}
+
+/** The column changes an input asks for: absent fields stay, null clears nullable ones only. */
+function changesOf(input: LoyaltyProgramFields): Partial<LoyaltyProgram> {
+  const changes: Record<string, unknown> = {};
+  for (const field of REQUIRED_FIELDS) {
+    if (input[field] != null) changes[field] = normalized(field, input[field]);
+  }
+  for (const field of NULLABLE_FIELDS) {
+    const value = input[field];
+    if (value !== undefined) changes[field] = value === null ? null : normalized(field, value);
+  }
+  return changes as Partial<LoyaltyProgram>;
+}
+
+/**
+ * The only way services load a program by ID: out of scope (by its merchant),
+ * deleted or malformed IDs raise NOT_FOUND on `field`.
+ */
+export async function findProgramInScope(
+  ctx: Context,
+  em: EntityManager,
+  globalId: string,
+  options: { access: 'see' | 'manage'; field: string[]; lock?: boolean },
+): Promise<LoyaltyProgram> {
+  const viewer = await viewerOf(ctx);
+  const id = idOf('LoyaltyProgram', globalId);
+  const program =
+    id === null
+      ? null
+      : await em.findOne(LoyaltyProgram, {
+          where: { id },
+          ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        });
+  const allowed =
+    program && (options.access === 'see' ? scope.canSeeMerchant : scope.canManageMerchant)(viewer, program.merchantId);
+  if (!program || !allowed) throw notFound('Loyalty program', options.field);
+  return program;
+}
+
+/** Runs a write; lost races on the program's unique indexes become ALREADY_EXISTS. */
+async function writing<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isUniqueViolation(error, LIVE_PROGRAM_INDEX)) throw programExists();
+    if (isUniqueViolation(error, PROGRAM_PIN_INDEX)) throw pinTaken();
+    throw error;
+  }
+}
+
+/**
+ * Loyalty programs and their staff PINs, managed by ADMIN and the merchant's
+ * owner. One live program per merchant (partial unique index); `activatedAt`
+ * records the first activation; deleting a program soft-deletes its cards.
+ */
+export const programService = {
+  create(ctx: Context, input: CreateLoyaltyProgramInput): Promise<LoyaltyProgram> {
+    return writing(() =>
+      ctx.dataSource.transaction(async (em) => {
+        const merchant = await findMerchantInScope(ctx, em, input.merchantId, {
+          access: 'manage',
+          field: ['merchantId'],
+        });
+        if (await em.exists(LoyaltyProgram, { where: { merchantId: merchant.id } })) throw programExists();
+        const changes = changesOf(input);
+        const isActive = changes.isActive ?? true;
+        const saved = await em.save(
+          em.create(LoyaltyProgram, {
+            ...changes,
+            merchantId: merchant.id,
+            isActive,
+            activatedAt: isActive ? clock.now() : null,
+          }),
+        );
+        return em.findOneByOrFail(LoyaltyProgram, { id: saved.id });
+      }),
+    );
+  },
+
+  update(ctx: Context, input: UpdateLoyaltyProgramInput): Promise<LoyaltyProgram> {
+    return ctx.dataSource.transaction(async (em) => {
+      const program = await findProgramInScope(ctx, em, input.id, { access: 'manage', field: ['id'], lock: true });
+      Object.assign(program, changesOf(input));
+      if (program.isActive && !program.activatedAt) program.activatedAt = clock.now();
+      await em.save(program);
+      return em.findOneByOrFail(LoyaltyProgram, { id: program.id });
+    });
+  },
+
+  delete(ctx: Context, globalId: string): Promise<{ deletedId: string; cascadedIds: string[] }> {
+    return ctx.dataSource.transaction(async (em) => {
+      const program = await findProgramInScope(ctx, em, globalId, { access: 'manage', field: ['id'], lock: true });
+      const cascadedIds = await softDeleteWithCascade(em, program);
+      return { deletedId: toGlobalId('LoyaltyProgram', program.id), cascadedIds };
+    });
+  },
+
+  /** A PIN valid at one live store of the program's merchant, or at all of them; stored only as its keyed hash. */
+  createStaffPin(ctx: Context, input: CreateStaffPinInput): Promise<StaffPin> {
+    return writing(() =>
+      ctx.dataSource.transaction(async (em) => {
+        const program = await findProgramInScope(ctx, em, input.programId, {
+          access: 'manage',
+          field: ['programId'],
+        });
+        let storeId: number | null = null;
+        if (input.storeId != null) {
+          const id = idOf('Store', input.storeId);
+          const store = id === null ? null : await em.findOne(Store, { where: { id } });
+          if (!store || store.merchantId !== program.merchantId) throw notFound('Store', ['storeId']);
+          storeId = store.id;
+        }
+        const pinHash = hashPin(ctx.config, program.id, input.pin);
+        if (await em.exists(StaffPin, { where: { programId: program.id, pinHash } })) throw pinTaken();
+        const saved = await em.save(
+          em.create(StaffPin, { programId: program.id, storeId, staffName: input.staffName, pinHash, isActive: true }),
+        );
+        return em.findOneByOrFail(StaffPin, { id: saved.id });
+      }),
+    );
+  },
+
+  /** Switches a PIN off for good: its digits stay taken within the program. */
+  deactivateStaffPin(ctx: Context, globalId: string): Promise<StaffPin> {
+    return ctx.dataSource.transaction(async (em) => {
+      const id = idOf('StaffPin', globalId);
+      const pin = id === null ? null : await em.findOne(StaffPin, { where: { id } });
+      if (!pin) throw notFound('Staff PIN', ['id']);
+      try {
+        await findProgramInScope(ctx, em, toGlobalId('LoyaltyProgram', pin.programId), {
+          access: 'manage',
+          field: ['id'],
+        });
+      } catch (error) {
+        if (error instanceof DomainError && error.code === UserErrorCode.NOT_FOUND) throw notFound('Staff PIN', ['id']);
+        throw error;
+      }
+      await em.update(StaffPin, { id: pin.id }, { isActive: false });
+      return em.findOneByOrFail(StaffPin, { id: pin.id });
+    });
+  },
+};
