@@ -21,7 +21,18 @@ import {
 } from './resolvers/subscriptions/subscription-lifecycle.resolver';
 import { AddOnResolver } from './resolvers/subscriptions/add-on.resolver';
 import { AnalyticsResolver } from './resolvers/features/analytics.resolver';
+import {
+  CustomerLoyaltyResolver,
+  LoyaltyCardResolver,
+  LoyaltyTransactionResolver,
+} from './resolvers/loyalty/loyalty-card.resolver';
+import {
+  LoyaltyProgramResolver,
+  MerchantLoyaltyResolver,
+  StaffPinResolver,
+} from './resolvers/loyalty/loyalty-program.resolver';
 import type { Role } from './entities/tenancy/enums';
+import { CardOperationsResolver } from './resolvers/loyalty/card-operations.resolver';
 
 /** `@Authorized()` needs a live, active user; `@Authorized(roles)` also one of the roles. */
 export const authChecker: AuthChecker<Context, Role> = async ({ context }, roles) => {
@@ -52,6 +63,13 @@ export const resolvers = [
   FeatureResolver,
   SubscriptionLifecycleResolver,
   AnalyticsResolver,
+  CardOperationsResolver,
+  LoyaltyProgramResolver,
+  MerchantLoyaltyResolver,
+  StaffPinResolver,
+  LoyaltyCardResolver,
+  LoyaltyTransactionResolver,
+  CustomerLoyaltyResolver,
 ] as const;
 
 /** The schema; `testClock` adds `advanceTestClock` (TEST_CLOCK=1 only). */

@@ -8,6 +8,7 @@ export const SCHEDULES: Record<MaintenanceJob, string> = {
   [MaintenanceJob.PERIOD_ROLLOVER]: '*/15 * * * *',
   [MaintenanceJob.TRIAL_EXPIRY]: '5 * * * *',
   [MaintenanceJob.CAPACITY_SNAPSHOT]: '30 2 * * *',
+  [MaintenanceJob.POINTS_EXPIRY]: '15 3 * * *',
 };
 
 export const queueName = (job: MaintenanceJob): string => `maintenance-${job.toLowerCase().replace(/_/g, '-')}`;

@@ -1,11 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { takeCapacitySnapshot } from './capacity.service';
 import { lifecycleService } from './lifecycle.service';
+import { expirePoints } from '../loyalty/points-expiry';
 
 export enum MaintenanceJob {
   PERIOD_ROLLOVER = 'PERIOD_ROLLOVER',
   TRIAL_EXPIRY = 'TRIAL_EXPIRY',
   CAPACITY_SNAPSHOT = 'CAPACITY_SNAPSHOT',
+  POINTS_EXPIRY = 'POINTS_EXPIRY',
 }
 
 /** The scheduled jobs, runnable on demand: each returns how many rows it processed. */
@@ -13,4 +15,5 @@ export const maintenanceJobs: Record<MaintenanceJob, (em: EntityManager) => Prom
   [MaintenanceJob.PERIOD_ROLLOVER]: (em) => lifecycleService.rollOverPeriods(em),
   [MaintenanceJob.TRIAL_EXPIRY]: (em) => lifecycleService.expireTrials(em),
   [MaintenanceJob.CAPACITY_SNAPSHOT]: async (em) => (await takeCapacitySnapshot(em), 1),
+  [MaintenanceJob.POINTS_EXPIRY]: (em) => expirePoints(em),
 };

@@ -1,0 +1,57 @@
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { Context } from '../../context';
+import { cardOperations, enrollCustomer } from '../../services/loyalty/card-operations.service';
+import { payload } from '../common/user-error';
+import {
+  AddStampInput,
+  EarnPointsInput,
+  EarnPointsPayload,
+  EnrollCustomerInput,
+  EnrollCustomerPayload,
+  RedeemPointsRewardInput,
+  RedeemPointsRewardPayload,
+  RedeemStampRewardInput,
+  StampPayload,
+  VoidPointsInput,
+  VoidPointsPayload,
+} from './types/card-operations.types';
+
+/** Counter operations of the store team: enrolment, stamps, points. */
+@Resolver()
+export class CardOperationsResolver {
+  @Authorized()
+  @Mutation(() => EnrollCustomerPayload)
+  enrollCustomer(@Arg('input', () => EnrollCustomerInput) input: EnrollCustomerInput, @Ctx() ctx: Context) {
+    return payload(() => enrollCustomer(ctx, input));
+  }
+
+  @Authorized()
+  @Mutation(() => StampPayload)
+  addStamp(@Arg('input', () => AddStampInput) input: AddStampInput, @Ctx() ctx: Context) {
+    return payload(() => cardOperations.addStamp(ctx, input));
+  }
+
+  @Authorized()
+  @Mutation(() => StampPayload)
+  redeemStampReward(@Arg('input', () => RedeemStampRewardInput) input: RedeemStampRewardInput, @Ctx() ctx: Context) {
+    return payload(() => cardOperations.redeemStampReward(ctx, input));
+  }
+
+  @Authorized()
+  @Mutation(() => EarnPointsPayload)
+  earnPoints(@Arg('input', () => EarnPointsInput) input: EarnPointsInput, @Ctx() ctx: Context) {
+    return payload(() => cardOperations.earnPoints(ctx, input));
+  }
+
+  @Authorized()
+  @Mutation(() => RedeemPointsRewardPayload)
+  redeemPointsReward(@Arg('input', () => RedeemPointsRewardInput) input: RedeemPointsRewardInput, @Ctx() ctx: Context) {
+    return payload(() => cardOperations.redeemPointsReward(ctx, input));
+  }
+
+  @Authorized()
+  @Mutation(() => VoidPointsPayload, { description: 'Never below zero; the ledger records what was removed' })
+  voidPoints(@Arg('input', () => VoidPointsInput) input: VoidPointsInput, @Ctx() ctx: Context) {
+    return payload(() => cardOperations.voidPoints(ctx, input));
+  }
+}
