@@ -67,20 +67,43 @@ export class Loaders {
     });
   }
 
-  /** Live children of each parent, in key order (small fixed sets such as a store's memberships). */
-  childrenOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<number, T[]> {
+  /**
+   * Live children of each parent, in key order (small fixed sets such as a
+   * store's memberships). `join` loads to-one relations in the same statement
+   * and primes their byId loaders, so resolving them costs nothing more.
+   */
+  childrenOf<T extends Row>(
+    entity: EntityTarget<T>,
+    foreignKey: keyof T & string,
+    join: Array<keyof T & string> = [],
+  ): DataLoader<number, T[]> {
     const { name } = this.target(entity);
-    return this.get(`children:${name}:${foreignKey}`, () => {
+    return this.get(`children:${name}:${foreignKey}:${join.join(',')}`, () => {
       return new DataLoader<number, T[]>(async (parentIds) => {
         const rows = await this.manager.find(entity, {
           where: { [foreignKey]: In(parentIds as number[]) } as never,
           order: { id: 'ASC' } as never,
+          relations: Object.fromEntries(join.map((relation) => [relation, true])) as never,
         });
+        this.primeJoined(entity, rows, join);
         const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
         for (const row of rows) groups.get(row[foreignKey] as number)?.push(row);
         return parentIds.map((id) => groups.get(id) ?? []);
       });
     });
+  }
+
+  /** Primes the live-row byId loaders with relations a query already joined. */
+  primeJoined<T extends Row>(entity: EntityTarget<T>, rows: T[], join: Array<keyof T & string>): void {
+    const metadata = this.manager.connection.getMetadata(entity);
+    for (const relation of join) {
+      const target = metadata.findRelationWithPropertyPath(relation)!.inverseEntityMetadata.target as EntityTarget<Row>;
+      const loader = this.byId(target);
+      for (const row of rows) {
+        const related = row[relation] as Row | null | undefined;
+        if (related) loader.prime(related.id, related);
+      }
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { TestServer } from '../support/server';
 import { createStore, createTenant, joinPlatform } from '../factories/tenancy';
+import { createLoyaltyTenant, enroll } from '../factories/loyalty';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -7,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const STORES = `query($first: Int) { stores(first: $first) { edges { node { merchant { name } platforms { platform { code } } } } } }`;
+const STORES = `query($first: Int) { stores(first: $first) { edges { node { merchant { name } platforms { platform { code } tier { code features { code } } } } } } }`;
 
 /** A merchant with `count` stores, each on both platforms. */
 async function merchantWithStores(count: number) {
@@ -47,7 +48,23 @@ describe('SQL statements per request', () => {
     const forLarge = await statementsFor(large.ownerToken, 100);
     expect(forSmall).toBeGreaterThan(0);
     expect(forLarge).toBe(forSmall);
-    // viewer, page of stores, merchants, memberships, platforms
+    // viewer, page of stores, merchants, memberships (with platform and tier), features
     expect(forLarge).toBeLessThanOrEqual(5);
+  });
+
+  it('looks a card up with its program and customer in at most 3', async () => {
+    const tenant = await createLoyaltyTenant(server);
+    const { card } = await enroll(server, tenant);
+    const result = await server.gql(
+      `query($number: String) { loyaltyCard(cardNumber: $number) { cardNumber program { cardName } customer { email } } }`,
+      { number: card.cardNumber },
+      { token: tenant.ownerToken },
+    );
+    expect(result.data.loyaltyCard).toMatchObject({
+      cardNumber: card.cardNumber,
+      customer: { email: expect.any(String) },
+    });
+    // viewer, card joined with its program and customer
+    expect(Number(result.headers['x-sql-statements'])).toBeLessThanOrEqual(3);
   });
 });

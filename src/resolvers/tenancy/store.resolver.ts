@@ -58,6 +58,11 @@ async function storeChildren<T extends { id: number; storeId: number }>(
   );
 }
 
+/** A store's memberships with their platform and tier, in one statement for every store of the request. */
+function membershipsOf(ctx: Context, storeId: number): Promise<StorePlatform[]> {
+  return ctx.loaders.childrenOf(StorePlatform, 'storeId', ['platform', 'tier']).load(storeId);
+}
+
 @Resolver(() => Store)
 export class StoreResolver extends SoftDeletableResolver(Store) {
   @Authorized()
@@ -81,12 +86,12 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
 
   @FieldResolver(() => [StorePlatform], { description: "The store's platform memberships" })
   platforms(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform[]> {
-    return ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id);
+    return membershipsOf(ctx, store.id);
   }
 
   @FieldResolver(() => StorePlatform, { nullable: true })
   async primaryPlatform(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform | null> {
-    const memberships = await ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id);
+    const memberships = await membershipsOf(ctx, store.id);
     return memberships.find((m) => m.isPrimary) ?? null;
   }
 
@@ -98,7 +103,7 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
   ): Promise<StoreSubscription | null> {
     await assertStoreInScope(ctx, store);
     const [memberships, platform] = await Promise.all([
-      ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id),
+      membershipsOf(ctx, store.id),
       platformService.byCode(ctx, platformCode),
     ]);
     const membership = memberships.find((m) => m.platformId === platform?.id);

@@ -140,7 +140,10 @@ export const loyaltyReads = {
     if (given.length !== 1) throw new InvalidInputError('Give exactly one of cardNumber or qrCodeData', 'cardNumber');
     const card = await ctx.manager.findOne(LoyaltyCard, {
       where: ref.cardNumber ? { cardNumber: ref.cardNumber } : { qrCodeData: ref.qrCodeData! },
+      relations: { program: true, customer: true },
     });
+    // The card's program and customer come with it: resolving them needs no further statement.
+    if (card) ctx.loaders.primeJoined(LoyaltyCard, [card], ['program', 'customer']);
     return card && scope.canSeeMerchant(await ctx.viewer(), card.merchantId) ? card : null;
   },
 
