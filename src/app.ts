@@ -1,5 +1,8 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import { GraphQLError } from 'graphql';
@@ -58,6 +61,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: express.Express; 
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of GraphQL responses here; the default plugin walks every field for hints.
+      ApolloServerPluginCacheControlDisabled(),
       depthLimitPlugin(config.maxQueryDepth),
       {
         async requestDidStart() {
