@@ -1,10 +1,11 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { GraphQLEmailAddress, GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
+import { GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
 import { IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { LoyaltyCard } from '../../../entities/loyalty/loyalty-card.entity';
 import { PointsReward } from '../../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../../entities/loyalty/loyalty-transaction.entity';
 import { Customer } from '../../../entities/tenancy/customer.entity';
+import { CustomerDetailsInput } from '../../tenancy/types/catalog.types';
 import { Payload } from '../../common/user-error';
 
 @InputType('CardRef', { description: 'Exactly one of id, cardNumber or qrCodeData' })
@@ -84,22 +85,6 @@ export class VoidPointsInput extends CounterOperationInput {
 }
 
 @InputType()
-export class EnrollCustomerDetails {
-  @Field(() => GraphQLEmailAddress)
-  email!: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 200)
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(/^\+?[0-9 ()-]{4,30}$/, { message: 'phone must be digits, spaces, +, -, ( or )' })
-  phone?: string | null;
-}
-
-@InputType()
 export class EnrollCustomerInput {
   @Field(() => ID)
   programId!: string;
@@ -113,10 +98,10 @@ export class EnrollCustomerInput {
   })
   customerId?: string | null;
 
-  @Field(() => EnrollCustomerDetails, { nullable: true, description: 'Found or created at this store by email' })
+  @Field(() => CustomerDetailsInput, { nullable: true, description: 'Found or created at this store by email' })
   @IsOptional()
   @ValidateNested()
-  customer?: EnrollCustomerDetails | null;
+  customer?: CustomerDetailsInput | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()

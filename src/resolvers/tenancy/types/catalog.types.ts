@@ -6,11 +6,8 @@ import { Order } from '../../../entities/tenancy/order.entity';
 import { Product } from '../../../entities/tenancy/product.entity';
 import { Payload } from '../../common/user-error';
 
-@InputType()
-export class CreateCustomerInput {
-  @Field(() => ID)
-  storeId!: string;
-
+@InputType({ description: 'Who a customer is: the email is unique among a store’s live customers' })
+export class CustomerDetailsInput {
   @Field(() => GraphQLEmailAddress)
   email!: string;
 
@@ -23,6 +20,12 @@ export class CreateCustomerInput {
   @IsOptional()
   @Matches(/^\+?[0-9 ()-]{4,30}$/, { message: 'phone must be digits, spaces, +, -, ( or )' })
   phone?: string | null;
+}
+
+@InputType()
+export class CreateCustomerInput extends CustomerDetailsInput {
+  @Field(() => ID)
+  storeId!: string;
 }
 
 @InputType()
