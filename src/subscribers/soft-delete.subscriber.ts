@@ -9,6 +9,7 @@ import {
   type SoftRemoveEvent,
 } from 'typeorm';
 import { currentRequest } from '../common/request-store';
+import { updateReturning } from '../db/update-returning';
 
 /** Rows touched by a cascading soft delete or restore, reported to the caller through `queryRunner.data`. */
 export interface CascadeReport {
@@ -31,12 +32,6 @@ function ownedChildren(metadata: EntityMetadata) {
       metadata: r.inverseEntityMetadata,
       foreignKey: r.inverseRelation!.joinColumns[0].databaseName,
     }));
-}
-
-/** Runs an UPDATE ... RETURNING; TypeORM answers UPDATEs on PostgreSQL with `[rows, rowCount]`. */
-async function updateReturning<T>(manager: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
-  const [rows] = (await manager.query(sql, parameters)) as [T[], number];
-  return rows;
 }
 
 function report(queryRunner: QueryRunner | undefined, type: string, ids: number[]): void {

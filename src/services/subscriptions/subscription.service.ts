@@ -8,6 +8,7 @@ import { Product } from '../../entities/tenancy/product.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { clock } from '../clock';
+import { updateReturning } from '../../db/update-returning';
 import { allowsAccess, checkLimit, upgradeFor, type LimitKind } from './limits';
 
 export const DEFAULT_TIER_CODE = 'essential';
@@ -93,7 +94,8 @@ function refuse(verdict: ReturnType<typeof checkLimit>): never {
  */
 export async function consumeOrder(em: EntityManager, storeId: number): Promise<void> {
   const limit = `COALESCE(sub.custom_orders_limit, (SELECT t.orders_per_month FROM subscription_tiers t WHERE t.id = sub.tier_id))`;
-  const [rows] = (await em.query(
+  const rows = await updateReturning<{ id: number }>(
+    em,
     `UPDATE store_subscriptions sub
         SET orders_this_period = sub.orders_this_period + 1,
             orders_limit_reached_at = CASE WHEN sub.orders_this_period + 1 >= ${limit}
@@ -104,7 +106,7 @@ export async function consumeOrder(em: EntityManager, storeId: number): Promise<
         AND (${limit} IS NULL OR sub.orders_this_period < ${limit})
       RETURNING sub.id`,
     [storeId, ACCESS_STATUSES, clock.now()],
-  )) as [Array<{ id: number }>, number];
+  );
   if (rows.length > 0) return;
   const { subscription, tier } = await governingSubscription(em, storeId, false);
   refuse(checkLimit(subscription, tier, 'orders', subscription.ordersThisPeriod));
