@@ -25,6 +25,8 @@ export interface CounterInput {
 export interface CardResult {
   card: LoyaltyCard;
   transaction: LoyaltyTransaction;
+  /** The program the operation ran under (the card's: a live card belongs to the merchant's live program). */
+  program: LoyaltyProgram;
 }
 
 type Ledger = Pick<
@@ -75,7 +77,7 @@ async function counterOperation(
       const first = await em.findOne(LoyaltyTransaction, {
         where: { cardId: card.id, idempotencyKey: input.idempotencyKey },
       });
-      if (first) return { card, transaction: first };
+      if (first) return { card, transaction: first, program };
     }
     if (!card.isActive) refuse(UserErrorCode.CARD_INACTIVE, 'The card is inactive', ['card']);
     const now = clock.now();
@@ -99,7 +101,7 @@ async function counterOperation(
       );
     };
     const transaction = await apply({ em, store, program, card, pin, now, record });
-    return { card, transaction };
+    return { card, transaction, program };
   });
 }
 
@@ -150,7 +152,7 @@ export const cardOperations = {
         { type: Type.STAMP_EARNED, stampsDelta: 1 },
       );
     });
-    return withStampState(ctx, result);
+    return withStampState(result);
   },
 
   /** Spends one reward's worth of stamps. */
@@ -177,7 +179,7 @@ export const cardOperations = {
         },
       );
     });
-    return withStampState(ctx, result);
+    return withStampState(result);
   },
 
   /** Whole euros of the purchase × points per euro, from the minimum purchase up. */
@@ -242,8 +244,8 @@ export const cardOperations = {
       );
     });
     // The reward of the first result on an idempotent replay too.
-    const program = (await ctx.loaders.byId(LoyaltyProgram, { withDeleted: true }).load(result.card.programId))!;
-    return { ...result, reward: program.pointsRewards.find((r) => r.id === result.transaction.rewardId) ?? null };
+    const reward = result.program.pointsRewards.find((r) => r.id === result.transaction.rewardId) ?? null;
+    return { ...result, reward };
   },
 
   /**
@@ -283,12 +285,11 @@ export const cardOperations = {
   },
 };
 
-async function withStampState(ctx: Context, result: CardResult) {
-  const program = (await ctx.loaders.byId(LoyaltyProgram, { withDeleted: true }).load(result.card.programId))!;
+function withStampState(result: CardResult) {
   return {
     ...result,
-    rewardAvailable: result.card.stampCount >= program.stampsTarget,
-    stampsUntilReward: stampsUntilReward(program, result.card),
+    rewardAvailable: result.card.stampCount >= result.program.stampsTarget,
+    stampsUntilReward: stampsUntilReward(result.program, result.card),
   };
 }
 
