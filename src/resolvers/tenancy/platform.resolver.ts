@@ -33,7 +33,7 @@ export class PlatformResolver {
 
   @FieldResolver(() => [SubscriptionTier], { description: 'Tiers offered here: its own and the global ones' })
   async tiers(@Root() platform: Platform, @Ctx() ctx: Context): Promise<SubscriptionTier[]> {
-    return tierService.list(ctx, platform.code);
+    return tierService.offeredOn(ctx, platform.id);
   }
 
   @Authorized(Role.ADMIN)

@@ -7,14 +7,14 @@ import { tiersOf } from './subscription.service';
 /** Tier catalogue reads: hidden tiers (enterprise) only for ADMIN. */
 export const tierService = {
   async list(ctx: Context, platformCode: string | null): Promise<SubscriptionTier[]> {
-    const viewer = await ctx.viewer();
-    let platformId: number | null = null;
-    if (platformCode) {
-      const platform = await ctx.manager.findOne(Platform, { where: { code: platformCode } });
-      if (!platform) return [];
-      platformId = platform.id;
-    }
-    return tiersOf(ctx.manager, platformId, !!viewer?.isAdmin);
+    if (!platformCode) return this.offeredOn(ctx, null);
+    const platform = await ctx.manager.findOne(Platform, { where: { code: platformCode } });
+    return platform ? this.offeredOn(ctx, platform.id) : [];
+  },
+
+  /** The tiers a platform offers (null: the global ones). */
+  async offeredOn(ctx: Context, platformId: number | null): Promise<SubscriptionTier[]> {
+    return tiersOf(ctx.manager, platformId, !!(await ctx.viewer())?.isAdmin);
   },
 
   /** The registry entries of a tier's feature codes, in registry order (one statement per request). */
