@@ -76,6 +76,18 @@ describe('reference data', () => {
     );
   });
 
+  it("lists a platform's tiers: the global ones, enterprise only for ADMIN", async () => {
+    const Q = `{ platform(code: "oms") { tiers { code } } }`;
+    const codes = (data: { platform: { tiers: Array<{ code: string }> } }) => data.platform.tiers.map((t) => t.code);
+    expect(codes(await server.ok(Q))).toEqual(['essential', 'professional', 'business']);
+    expect(codes(await server.ok(Q, {}, { token: await adminToken(server) }))).toEqual([
+      'essential',
+      'professional',
+      'business',
+      'enterprise',
+    ]);
+  });
+
   it('registers every feature with category, UI metadata and its minimum tier', async () => {
     const data = await server.ok(
       `{ features { code category uiLocation minimumTier { code } } cms: features(category: CMS) { code } }`,
