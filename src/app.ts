@@ -81,6 +81,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: express.Express; 
 
   const app = express();
   app.disable('x-powered-by');
+  // Responses are per-viewer API answers: an ETag would cost a SHA-1 of every body and serve no cache.
+  app.set('etag', false);
   app.use(httpLogger(log));
   app.use((req, _res, next) => requestStorage.run({ requestId: String(req.id), userId: null, sqlStatements: 0 }, next));
   app.use(healthRoutes(dataSource));

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
-import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { Config } from './config';
 
 export type { Logger };
@@ -41,42 +40,59 @@ function pathOf(req: IncomingMessage): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+declare module 'http' {
+  interface IncomingMessage {
+    /** The request id, echoed in `x-request-id`. */
+    id: string;
+    /** A child logger carrying `reqId`, made on first use. */
+    log: Logger;
+  }
+}
+
+const levelOf = (status: number, path: string): 'error' | 'warn' | 'info' | 'debug' =>
+  status >= 500 ? 'error' : status >= 400 ? 'warn' : PROBES.has(path) ? 'debug' : 'info';
+
 /**
- * pino-http middleware: gives every request an id (a sane incoming
+ * Request logging middleware: gives every request an id (a sane incoming
  * `x-request-id`, else a random UUID), echoes it in the `x-request-id`
  * response header, exposes `req.log` (a child logger carrying `reqId`) and
- * logs one line per finished request. Successful health probes log at debug.
+ * logs one line per finished or aborted request (successful health probes at
+ * debug). Replaces pino-http, which builds a child logger and serialises the
+ * request eagerly: ~9% of a small request's CPU even when the line is not
+ * written. Here the child logger is made on first use and nothing is
+ * formatted for a level that is off.
  */
-export function httpLogger(log: Logger): HttpLogger {
-  return pinoHttp({
-    logger: log,
-    quietReqLogger: true,
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      res.setHeader('x-request-id', id);
-      return id;
-    },
-    customLogLevel(req, res, err) {
-      if (err || res.statusCode >= 500) return 'error';
-      if (res.statusCode >= 400) return 'warn';
-      if (PROBES.has(pathOf(req))) return 'debug';
-      return 'info';
-    },
-    customSuccessMessage: (req, res, responseTime) =>
-      `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(responseTime)}ms`,
-    customErrorMessage: (req, res, err) => `${req.method} ${pathOf(req)} ${res.statusCode} failed: ${err.message}`,
-    serializers: {
-      req: (req: { method?: string; remoteAddress?: string; raw: IncomingMessage }) => ({
-        method: req.method,
-        path: pathOf(req.raw),
-        remoteAddress: req.remoteAddress,
-        userAgent: req.raw.headers['user-agent'],
-      }),
-      res: (res: { statusCode?: number; raw: ServerResponse }) => ({
-        statusCode: res.statusCode,
-        contentLength: res.raw.getHeader('content-length'),
-      }),
-    },
-  });
+export function httpLogger(log: Logger) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', id);
+    req.id = id;
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { get: () => (child ??= log.child({ reqId: id })), configurable: true });
+    const start = performance.now();
+    res.once('close', () => {
+      const path = pathOf(req);
+      const finished = res.writableFinished;
+      const level = finished ? levelOf(res.statusCode, path) : 'warn';
+      if (!log.isLevelEnabled(level)) return;
+      const responseTime = Math.round(performance.now() - start);
+      req.log[level](
+        {
+          req: {
+            method: req.method,
+            path,
+            remoteAddress: req.socket.remoteAddress,
+            userAgent: req.headers['user-agent'],
+          },
+          res: { statusCode: res.statusCode, contentLength: res.getHeader('content-length') },
+          responseTime,
+        },
+        finished
+          ? `${req.method} ${path} ${res.statusCode} ${responseTime}ms`
+          : `${req.method} ${path} aborted after ${responseTime}ms`,
+      );
+    });
+    next();
+  };
 }
