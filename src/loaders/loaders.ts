@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { toPage, type Page } from '../common/pagination';
+import { leanQuery, leanShape, type LeanShape } from '../db/lean';
 
 type Row = ObjectLiteral & { id: number };
 
@@ -19,7 +20,8 @@ export interface CountKey {
 /**
  * Per-request DataLoaders, made on first use. Every batch is one statement
  * with `= ANY($1)`, soft-deleted rows excluded unless a loader says
- * otherwise, so a query costs statements per depth, never per row.
+ * otherwise, so a query costs statements per depth, never per row. The
+ * statements are lean (src/db/lean.ts): these are the hottest reads.
  */
 export class Loaders {
   private readonly cache = new Map<string, DataLoader<unknown, unknown>>();
@@ -47,21 +49,31 @@ export class Loaders {
     return value;
   }
 
-  private target(entity: EntityTarget<Row>): { name: string; table: string } {
-    const metadata = this.manager.connection.getMetadata(entity);
-    return { name: metadata.name, table: metadata.tableName };
+  private shape<T extends Row>(entity: EntityTarget<T>): LeanShape<T> {
+    return leanShape(this.manager, entity);
+  }
+
+  /** `AND "alias".deleted_at IS NULL` for a soft-deletable entity's live rows; '' otherwise. */
+  private static live(shape: LeanShape<Row>, alias: string): string {
+    return shape.deletedAt ? ` AND "${alias}"."${shape.deletedAt}" IS NULL` : '';
   }
 
   /** Rows by primary key; `withDeleted` for parents of rows that are themselves deleted (admin views). */
   byId<T extends Row>(entity: EntityTarget<T>, options: { withDeleted?: boolean } = {}): DataLoader<number, T | null> {
-    const { name } = this.target(entity);
-    return this.get(`byId:${name}:${options.withDeleted ? 'all' : 'live'}`, () => {
+    const shape = this.shape(entity);
+    return this.get(`byId:${shape.metadata.name}:${options.withDeleted ? 'all' : 'live'}`, () => {
       return new DataLoader<number, T | null>(async (ids) => {
-        const rows = await this.manager.find(entity, {
-          where: { id: In(ids as number[]) } as never,
-          withDeleted: options.withDeleted ?? false,
-        });
-        const byId = new Map(rows.map((r) => [r.id, r]));
+        const rows = await leanQuery(
+          this.manager,
+          `SELECT ${shape.select('t')} FROM "${shape.table}" t
+            WHERE t.id = ANY($1)${options.withDeleted ? '' : Loaders.live(shape, 't')}`,
+          [ids],
+        );
+        const byId = new Map<number, T>();
+        for (const row of rows) {
+          const entity = shape.hydrate(row, 't')!;
+          byId.set(entity.id, entity);
+        }
         return ids.map((id) => byId.get(id) ?? null);
       });
     });
@@ -69,41 +81,58 @@ export class Loaders {
 
   /**
    * Live children of each parent, in key order (small fixed sets such as a
-   * store's memberships). `join` loads to-one relations in the same statement
-   * and primes their byId loaders, so resolving them costs nothing more.
+   * store's memberships). `join` loads live to-one relations in the same
+   * statement and primes their byId loaders, so resolving them costs nothing
+   * more.
    */
   childrenOf<T extends Row>(
     entity: EntityTarget<T>,
     foreignKey: keyof T & string,
     join: Array<keyof T & string> = [],
   ): DataLoader<number, T[]> {
-    const { name } = this.target(entity);
-    return this.get(`children:${name}:${foreignKey}:${join.join(',')}`, () => {
+    const shape = this.shape(entity);
+    const fkColumn = shape.metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
+    const joins = join.map((relation, i) => {
+      const meta = shape.metadata.findRelationWithPropertyPath(relation)!;
+      return {
+        relation,
+        alias: `j${i}`,
+        column: meta.joinColumns[0].databaseName,
+        shape: this.shape(meta.inverseEntityMetadata.target as EntityTarget<Row>),
+      };
+    });
+    const sql = `SELECT ${[shape.select('t'), ...joins.map((j) => j.shape.select(j.alias))].join(', ')}
+                   FROM "${shape.table}" t
+                   ${joins
+                     .map(
+                       (j) =>
+                         `LEFT JOIN "${j.shape.table}" ${j.alias} ON ${j.alias}.id = t."${j.column}"${Loaders.live(j.shape, j.alias)}`,
+                     )
+                     .join('\n')}
+                  WHERE t."${fkColumn}" = ANY($1)${Loaders.live(shape, 't')}
+                  ORDER BY t.id`;
+    return this.get(`children:${shape.metadata.name}:${foreignKey}:${join.join(',')}`, () => {
       return new DataLoader<number, T[]>(async (parentIds) => {
-        const rows = await this.manager.find(entity, {
-          where: { [foreignKey]: In(parentIds as number[]) } as never,
-          order: { id: 'ASC' } as never,
-          relations: Object.fromEntries(join.map((relation) => [relation, true])) as never,
-        });
-        this.primeJoined(entity, rows, join);
+        const rows = await leanQuery(this.manager, sql, [parentIds]);
         const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
-        for (const row of rows) groups.get(row[foreignKey] as number)?.push(row);
+        for (const row of rows) {
+          const child = shape.hydrate(row, 't')!;
+          for (const j of joins) {
+            const related = j.shape.hydrate(row, j.alias);
+            (child as ObjectLiteral)[j.relation] = related;
+            if (related) this.byId(j.shape.metadata.target as EntityTarget<Row>).prime(related.id, related);
+          }
+          groups.get(child[foreignKey] as number)?.push(child);
+        }
         return parentIds.map((id) => groups.get(id) ?? []);
       });
     });
   }
 
-  /** Primes the live-row byId loaders with relations a query already joined. */
-  primeJoined<T extends Row>(entity: EntityTarget<T>, rows: T[], join: Array<keyof T & string>): void {
-    const metadata = this.manager.connection.getMetadata(entity);
-    for (const relation of join) {
-      const target = metadata.findRelationWithPropertyPath(relation)!.inverseEntityMetadata.target as EntityTarget<Row>;
-      const loader = this.byId(target);
-      for (const row of rows) {
-        const related = row[relation] as Row | null | undefined;
-        if (related) loader.prime(related.id, related);
-      }
-    }
+  /** Primes the live-row byId loaders with relations a query already loaded. */
+  prime<T extends Row>(entity: EntityTarget<T>, rows: T[]): void {
+    const loader = this.byId(entity);
+    for (const row of rows) loader.prime(row.id, row);
   }
 
   /**
@@ -116,37 +145,33 @@ export class Loaders {
     foreignKey: keyof T & string,
     sinceColumn?: keyof T & string,
   ): DataLoader<PageKey, Page<T>, string> {
-    const { name } = this.target(entity);
-    const metadata = this.manager.connection.getMetadata(entity);
-    const column = (property: string) => metadata.findColumnWithPropertyName(property)!.databaseName;
+    const shape = this.shape(entity);
+    const column = (property: string) => shape.metadata.findColumnWithPropertyName(property)!.databaseName;
     const fkColumn = column(foreignKey);
-    const liveOnly = metadata.deleteDateColumn ? `AND child.${metadata.deleteDateColumn.databaseName} IS NULL` : '';
     const keyOf = (k: PageKey) => `${k.parentId}:${k.first}:${k.afterId}:${k.since?.toISOString() ?? ''}`;
-    return this.get(`page:${name}:${foreignKey}:${sinceColumn ?? ''}`, () => {
+    return this.get(`page:${shape.metadata.name}:${foreignKey}:${sinceColumn ?? ''}`, () => {
       return new DataLoader<PageKey, Page<T>, string>(
         async (keys) => {
           const results = new Map<string, Page<T>>();
           const shapes = new Map<string, PageKey[]>();
           for (const key of keys) {
-            const shape = `${key.first}:${key.afterId}:${key.since?.toISOString() ?? ''}`;
-            shapes.set(shape, [...(shapes.get(shape) ?? []), key]);
+            const pageShape = `${key.first}:${key.afterId}:${key.since?.toISOString() ?? ''}`;
+            shapes.set(pageShape, [...(shapes.get(pageShape) ?? []), key]);
           }
           for (const group of shapes.values()) {
             const { first, afterId, since } = group[0];
-            const parentIds = group.map((k) => k.parentId);
-            const sinceFilter = sinceColumn && since ? `AND child.${column(sinceColumn)} >= :since` : '';
-            const entities = await this.manager
-              .createQueryBuilder(entity, 'row')
-              .where(
-                `row.id IN (SELECT ranked.id FROM (
-                   SELECT child.id, ROW_NUMBER() OVER (PARTITION BY child.${fkColumn} ORDER BY child.id) AS rank
-                     FROM "${metadata.tableName}" child
-                    WHERE child.${fkColumn} = ANY(:parentIds) AND child.id > :afterId ${liveOnly} ${sinceFilter}
-                 ) ranked WHERE ranked.rank <= :limit)`,
-                { parentIds, afterId, limit: first + 1, since },
-              )
-              .orderBy('row.id', 'ASC')
-              .getMany();
+            const sinceFilter = sinceColumn && since ? `AND child."${column(sinceColumn)}" >= $4` : '';
+            const rows = await leanQuery(
+              this.manager,
+              `SELECT ${shape.select('t')} FROM (
+                 SELECT child.*, ROW_NUMBER() OVER (PARTITION BY child."${fkColumn}" ORDER BY child.id) AS rank
+                   FROM "${shape.table}" child
+                  WHERE child."${fkColumn}" = ANY($1) AND child.id > $2${Loaders.live(shape, 'child')} ${sinceFilter}
+               ) t WHERE t.rank <= $3
+               ORDER BY t.id`,
+              [group.map((k) => k.parentId), afterId, first + 1, ...(sinceFilter ? [since] : [])],
+            );
+            const entities = rows.map((row) => shape.hydrate(row, 't')!);
             for (const key of group) {
               const own = entities.filter((e) => e[foreignKey] === key.parentId);
               results.set(keyOf(key), toPage(own, first));
@@ -165,12 +190,11 @@ export class Loaders {
     foreignKey: keyof T & string,
     sinceColumn?: keyof T & string,
   ): DataLoader<CountKey, number, string> {
-    const { name } = this.target(entity);
-    const metadata = this.manager.connection.getMetadata(entity);
-    const column = (property: string) => metadata.findColumnWithPropertyName(property)!.databaseName;
+    const shape = this.shape(entity);
+    const column = (property: string) => shape.metadata.findColumnWithPropertyName(property)!.databaseName;
     const fkColumn = column(foreignKey);
     const keyOf = (k: CountKey) => `${k.parentId}:${k.since?.toISOString() ?? ''}`;
-    return this.get(`count:${name}:${foreignKey}:${sinceColumn ?? ''}`, () => {
+    return this.get(`count:${shape.metadata.name}:${foreignKey}:${sinceColumn ?? ''}`, () => {
       return new DataLoader<CountKey, number, string>(
         async (keys) => {
           const counts = new Map<string, number>();
@@ -179,15 +203,15 @@ export class Loaders {
             bySince.set(key.since?.toISOString() ?? '', [...(bySince.get(key.since?.toISOString() ?? '') ?? []), key]);
           for (const group of bySince.values()) {
             const since = group[0].since;
-            const qb = this.manager
-              .createQueryBuilder(entity, 'row')
-              .select(`row.${fkColumn}`, 'parent')
-              .addSelect('COUNT(*)', 'count')
-              .where(`row.${fkColumn} = ANY(:parentIds)`, { parentIds: group.map((k) => k.parentId) })
-              .groupBy(`row.${fkColumn}`);
-            if (sinceColumn && since) qb.andWhere(`row.${column(sinceColumn)} >= :since`, { since });
-            const rows: Array<{ parent: number; count: string }> = await qb.getRawMany();
-            const found = new Map(rows.map((r) => [Number(r.parent), Number(r.count)]));
+            const sinceFilter = sinceColumn && since ? ` AND t."${column(sinceColumn)}" >= $2` : '';
+            const rows = await leanQuery<{ parent: number; count: number }>(
+              this.manager,
+              `SELECT t."${fkColumn}" AS parent, count(*)::int AS count FROM "${shape.table}" t
+                WHERE t."${fkColumn}" = ANY($1)${Loaders.live(shape, 't')}${sinceFilter}
+                GROUP BY t."${fkColumn}"`,
+              [group.map((k) => k.parentId), ...(sinceFilter ? [since] : [])],
+            );
+            const found = new Map(rows.map((r) => [r.parent, r.count]));
             for (const key of group) counts.set(keyOf(key), found.get(key.parentId) ?? 0);
           }
           return keys.map((k) => counts.get(keyOf(k)) ?? 0);

@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../../context';
+import { leanQuery, leanShape } from '../../db/lean';
 import { AccessDeniedError, InvalidInputError } from '../../common/errors';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
-import type { Customer } from '../../entities/tenancy/customer.entity';
+import { Customer } from '../../entities/tenancy/customer.entity';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
 import { afterIdOf, listPage, type Listing } from '../tenancy/listing';
@@ -78,6 +79,13 @@ async function assertCanSeeMerchant(ctx: Context, merchantId: number): Promise<v
  * members of any of its stores); staff PINs only to who may manage it.
  * Everything goes through the request's loaders.
  */
+const leanShapes = (ctx: Context) =>
+  [
+    leanShape(ctx.manager, LoyaltyCard),
+    leanShape(ctx.manager, LoyaltyProgram),
+    leanShape(ctx.manager, Customer),
+  ] as const;
+
 export const loyaltyReads = {
   async program(ctx: Context, id: number): Promise<LoyaltyProgram | null> {
     const program = await ctx.loaders.byId(LoyaltyProgram).load(id);
@@ -138,13 +146,23 @@ export const loyaltyReads = {
   ): Promise<LoyaltyCard | null> {
     const given = [ref.cardNumber, ref.qrCodeData].filter((v) => v != null && v !== '');
     if (given.length !== 1) throw new InvalidInputError('Give exactly one of cardNumber or qrCodeData', 'cardNumber');
-    const card = await ctx.manager.findOne(LoyaltyCard, {
-      where: ref.cardNumber ? { cardNumber: ref.cardNumber } : { qrCodeData: ref.qrCodeData! },
-      relations: { program: true, customer: true },
-    });
+    const [card, program, customer] = leanShapes(ctx);
+    const rows = await leanQuery(
+      ctx.manager,
+      `SELECT ${card.select('c')}, ${program.select('p')}, ${customer.select('cu')}
+         FROM loyalty_cards c
+         JOIN loyalty_programs p ON p.id = c.program_id
+         LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
+        WHERE c.${ref.cardNumber ? 'card_number' : 'qr_code_data'} = $1 AND c.deleted_at IS NULL`,
+      [ref.cardNumber ?? ref.qrCodeData],
+    );
+    if (!rows.length) return null;
+    const found = card.hydrate(rows[0], 'c')!;
+    if (!scope.canSeeMerchant(await ctx.viewer(), found.merchantId)) return null;
     // The card's program and customer come with it: resolving them needs no further statement.
-    if (card) ctx.loaders.primeJoined(LoyaltyCard, [card], ['program', 'customer']);
-    return card && scope.canSeeMerchant(await ctx.viewer(), card.merchantId) ? card : null;
+    ctx.loaders.byId(LoyaltyProgram).prime(found.programId, program.hydrate(rows[0], 'p'));
+    ctx.loaders.byId(Customer).prime(found.customerId, customer.hydrate(rows[0], 'cu'));
+    return found;
   },
 
   /** Stamps still needed for the next reward; null when the program has no stamps. */

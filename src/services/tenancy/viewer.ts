@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { leanQuery } from '../../db/lean';
 import { Role } from '../../entities/tenancy/enums';
 
 /**
@@ -23,9 +24,14 @@ export interface Viewer {
 
 /** One statement: the live, active user with their owned merchants and accepted team memberships. */
 export async function loadViewer(manager: EntityManager, userId: number): Promise<Viewer | null> {
-  const rows: Array<{ role: Role; merchant_ids: number[]; store_ids: number[]; store_merchant_ids: number[] }> =
-    await manager.query(
-      `SELECT u.role,
+  const rows = await leanQuery<{
+    role: Role;
+    merchant_ids: number[];
+    store_ids: number[];
+    store_merchant_ids: number[];
+  }>(
+    manager,
+    `SELECT u.role,
               ARRAY(SELECT m.id FROM merchants m WHERE m.owner_user_id = u.id AND m.deleted_at IS NULL) AS merchant_ids,
               ARRAY(SELECT s.id FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
                      WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
@@ -35,8 +41,8 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
                        AND su.accepted_at IS NOT NULL) AS store_merchant_ids
          FROM users u
         WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active`,
-      [userId],
-    );
+    [userId],
+  );
   const row = rows[0];
   if (!row) return null;
   return {
