@@ -16,6 +16,7 @@ import { graphiqlHandler } from './http/graphiql';
 import { healthRoutes } from './http/health';
 import { httpLogger } from './logger';
 import { createSchema } from './schema';
+import { jitGateway } from './graphql-jit-executor';
 import { authenticate, InvalidTokenError } from './http/authenticate';
 import { customerExportHandler } from './http/customer-export';
 
@@ -53,7 +54,7 @@ export async function requestContext({ dataSource, config, log }: AppDeps, req: 
 export async function createApp(deps: AppDeps): Promise<{ app: express.Express; stop: () => Promise<void> }> {
   const { dataSource, config, log } = deps;
   const apollo = new ApolloServer<Context>({
-    schema: await createSchema({ testClock: config.testClock }),
+    gateway: jitGateway(await createSchema({ testClock: config.testClock })),
     formatError: formatError(log, config.nodeEnv === 'development'),
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     introspection: true,
