@@ -14,7 +14,11 @@ interface LeanColumn {
   database: string;
   property: string;
   transformer?: ValueTransformer;
+  /** A timestamp column: JSON carries it as an ISO string. */
+  isDate: boolean;
 }
+
+const DATE_TYPES = new Set<unknown>(['timestamptz', 'timestamp', 'timestamp with time zone', Date]);
 
 export interface LeanShape<T> {
   metadata: EntityMetadata;
@@ -25,6 +29,8 @@ export interface LeanShape<T> {
   select(alias: string): string;
   /** The entity of one row's `alias.` columns; null when its id is null (an outer join that found nothing). */
   hydrate(row: Record<string, unknown>, alias: string): T | null;
+  /** The entity of a row PostgreSQL turned into JSON (`to_json(row)`, `json_agg(row)`). */
+  fromJson(json: Record<string, unknown>): T;
 }
 
 const shapes = new WeakMap<EntityMetadata, LeanShape<ObjectLiteral>>();
@@ -41,6 +47,7 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
     database: c.databaseName,
     property: c.propertyName,
     transformer: Array.isArray(c.transformer) ? undefined : c.transformer,
+    isDate: DATE_TYPES.has(c.type),
   }));
   if (metadata.columns.some((c) => Array.isArray(c.transformer) || c.embeddedMetadata)) {
     throw new Error(`${metadata.name}: lean reads do not handle embedded columns or transformer chains`);
@@ -73,6 +80,15 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
         const value = row[keys[i]];
         const { property, transformer } = columns[i];
         entity[property] = transformer ? transformer.from(value) : value;
+      }
+      return entity;
+    },
+    fromJson(json) {
+      const entity = new target();
+      for (const { database, property, transformer, isDate } of columns) {
+        const value = json[database];
+        const parsed = isDate && typeof value === 'string' ? new Date(value) : value;
+        entity[property] = transformer ? transformer.from(parsed) : parsed;
       }
       return entity;
     },

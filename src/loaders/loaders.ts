@@ -2,8 +2,18 @@ import DataLoader from 'dataloader';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { toPage, type Page } from '../common/pagination';
 import { leanQuery, leanShape, type LeanShape } from '../db/lean';
+import { Feature } from '../entities/features/feature.entity';
+import { SubscriptionTier } from '../entities/subscriptions/subscription-tier.entity';
+import { Platform } from '../entities/tenancy/platform.entity';
 
 type Row = ObjectLiteral & { id: number };
+
+export interface Catalog {
+  platforms: ReadonlyMap<number, Platform>;
+  tiers: ReadonlyMap<number, SubscriptionTier>;
+  /** The feature registry, in id order. */
+  features: readonly Feature[];
+}
 
 export interface PageKey {
   parentId: number;
@@ -79,49 +89,19 @@ export class Loaders {
     });
   }
 
-  /**
-   * Live children of each parent, in key order (small fixed sets such as a
-   * store's memberships). `join` loads live to-one relations in the same
-   * statement and primes their byId loaders, so resolving them costs nothing
-   * more.
-   */
-  childrenOf<T extends Row>(
-    entity: EntityTarget<T>,
-    foreignKey: keyof T & string,
-    join: Array<keyof T & string> = [],
-  ): DataLoader<number, T[]> {
+  /** Live children of each parent, in key order (small fixed sets such as a store's memberships). */
+  childrenOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<number, T[]> {
     const shape = this.shape(entity);
     const fkColumn = shape.metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
-    const joins = join.map((relation, i) => {
-      const meta = shape.metadata.findRelationWithPropertyPath(relation)!;
-      return {
-        relation,
-        alias: `j${i}`,
-        column: meta.joinColumns[0].databaseName,
-        shape: this.shape(meta.inverseEntityMetadata.target as EntityTarget<Row>),
-      };
-    });
-    const sql = `SELECT ${[shape.select('t'), ...joins.map((j) => j.shape.select(j.alias))].join(', ')}
-                   FROM "${shape.table}" t
-                   ${joins
-                     .map(
-                       (j) =>
-                         `LEFT JOIN "${j.shape.table}" ${j.alias} ON ${j.alias}.id = t."${j.column}"${Loaders.live(j.shape, j.alias)}`,
-                     )
-                     .join('\n')}
+    const sql = `SELECT ${shape.select('t')} FROM "${shape.table}" t
                   WHERE t."${fkColumn}" = ANY($1)${Loaders.live(shape, 't')}
                   ORDER BY t.id`;
-    return this.get(`children:${shape.metadata.name}:${foreignKey}:${join.join(',')}`, () => {
+    return this.get(`children:${shape.metadata.name}:${foreignKey}`, () => {
       return new DataLoader<number, T[]>(async (parentIds) => {
         const rows = await leanQuery(this.manager, sql, [parentIds]);
         const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
         for (const row of rows) {
           const child = shape.hydrate(row, 't')!;
-          for (const j of joins) {
-            const related = j.shape.hydrate(row, j.alias);
-            (child as ObjectLiteral)[j.relation] = related;
-            if (related) this.byId(j.shape.metadata.target as EntityTarget<Row>).prime(related.id, related);
-          }
           groups.get(child[foreignKey] as number)?.push(child);
         }
         return parentIds.map((id) => groups.get(id) ?? []);
@@ -129,10 +109,42 @@ export class Loaders {
     });
   }
 
-  /** Primes the live-row byId loaders with relations a query already loaded. */
-  prime<T extends Row>(entity: EntityTarget<T>, rows: T[]): void {
-    const loader = this.byId(entity);
-    for (const row of rows) loader.prime(row.id, row);
+  /**
+   * The reference catalogue (every platform, tier and feature: a few dozen
+   * rows) in one statement per request, as PostgreSQL-built JSON. Memberships,
+   * subscriptions and features resolve their platform and tiers from it
+   * instead of joining the same few rows into every membership row.
+   */
+  catalog(): Promise<Catalog> {
+    return this.once('catalog', async () => {
+      const [row] = await leanQuery<Record<'platforms' | 'tiers' | 'features', Array<Record<string, unknown>>>>(
+        this.manager,
+        `SELECT (SELECT coalesce(json_agg(p ORDER BY p.id), '[]') FROM platforms p) AS platforms,
+                (SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM subscription_tiers t) AS tiers,
+                (SELECT coalesce(json_agg(f ORDER BY f.id), '[]') FROM features f) AS features`,
+        [],
+      );
+      const byId = <T extends Row>(entity: EntityTarget<T>, rows: Array<Record<string, unknown>>) => {
+        const shape = this.shape(entity);
+        return new Map(rows.map((json) => [json.id as number, shape.fromJson(json)]));
+      };
+      const features = this.shape(Feature);
+      return {
+        platforms: byId(Platform, row.platforms),
+        tiers: byId(SubscriptionTier, row.tiers),
+        features: row.features.map((json) => features.fromJson(json)),
+      };
+    });
+  }
+
+  /** A platform of the catalogue; null for null or an unknown id. */
+  async platform(id: number | null): Promise<Platform | null> {
+    return id === null ? null : ((await this.catalog()).platforms.get(id) ?? null);
+  }
+
+  /** A tier of the catalogue; null for null or an unknown id. */
+  async tier(id: number | null): Promise<SubscriptionTier | null> {
+    return id === null ? null : ((await this.catalog()).tiers.get(id) ?? null);
   }
 
   /**

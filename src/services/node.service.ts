@@ -9,7 +9,6 @@ import {
   LoyaltyTransaction,
   Merchant,
   Order,
-  Platform,
   Product,
   StaffPin,
   Store,
@@ -34,7 +33,10 @@ const nodeTypes: Record<
   string,
   { load: (ctx: Context, id: number) => Promise<Model | null>; visible: (ctx: Context, row: never) => Promise<boolean> }
 > = {
-  Platform: { load: (ctx, id) => ctx.loaders.byId(Platform).load(id), visible: async () => true },
+  Platform: {
+    load: (ctx, id) => ctx.loaders.platform(id),
+    visible: async () => true,
+  },
   AddOnProduct: { load: (ctx, id) => ctx.loaders.byId(AddOnProduct).load(id), visible: async () => true },
   User: {
     load: (ctx, id) => ctx.loaders.byId(User).load(id),

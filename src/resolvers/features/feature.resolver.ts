@@ -27,6 +27,6 @@ export class FeatureResolver {
 
   @FieldResolver(() => SubscriptionTier, { nullable: true, description: 'The cheapest public tier that includes it' })
   minimumTier(@Root() feature: Feature, @Ctx() ctx: Context): Promise<SubscriptionTier | null> | null {
-    return feature.minimumTierId === null ? null : ctx.loaders.byId(SubscriptionTier).load(feature.minimumTierId);
+    return ctx.loaders.tier(feature.minimumTierId);
   }
 }

@@ -76,7 +76,7 @@ export class StoreSubscriptionResolver {
 
   @FieldResolver(() => SubscriptionTier, { nullable: true, description: 'Applied at scheduledChangeAt' })
   scheduledTierChange(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
-    return sub.scheduledTierId === null ? null : ctx.loaders.byId(SubscriptionTier).load(sub.scheduledTierId);
+    return ctx.loaders.tier(sub.scheduledTierId);
   }
 
   @FieldResolver(() => [StoreAddOn])

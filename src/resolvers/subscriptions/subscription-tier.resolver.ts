@@ -18,8 +18,8 @@ export class SubscriptionTierResolver {
   }
 
   @FieldResolver(() => Platform, { nullable: true, description: 'null for a global tier' })
-  platform(@Root() tier: SubscriptionTier, @Ctx() ctx: Context): Promise<Platform | null> | null {
-    return tier.platformId === null ? null : ctx.loaders.byId(Platform).load(tier.platformId);
+  async platform(@Root() tier: SubscriptionTier, @Ctx() ctx: Context): Promise<Platform | null> {
+    return ctx.loaders.platform(tier.platformId);
   }
 
   @FieldResolver(() => [Feature])

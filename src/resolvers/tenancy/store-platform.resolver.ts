@@ -28,12 +28,12 @@ export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) 
 
   @FieldResolver(() => Platform)
   async platform(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<Platform> {
-    return (await ctx.loaders.byId(Platform).load(membership.platformId))!;
+    return (await ctx.loaders.platform(membership.platformId))!;
   }
 
   @FieldResolver(() => SubscriptionTier, { nullable: true })
-  tier(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<SubscriptionTier | null> | null {
-    return membership.tierId === null ? null : ctx.loaders.byId(SubscriptionTier).load(membership.tierId);
+  async tier(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<SubscriptionTier | null> {
+    return ctx.loaders.tier(membership.tierId);
   }
 
   @FieldResolver(() => String, { nullable: true })

@@ -58,9 +58,9 @@ async function storeChildren<T extends { id: number; storeId: number }>(
   );
 }
 
-/** A store's memberships with their platform and tier, in one statement for every store of the request. */
+/** A store's memberships, in one statement for every store of the request (platform and tier: the catalogue). */
 function membershipsOf(ctx: Context, storeId: number): Promise<StorePlatform[]> {
-  return ctx.loaders.childrenOf(StorePlatform, 'storeId', ['platform', 'tier']).load(storeId);
+  return ctx.loaders.childrenOf(StorePlatform, 'storeId').load(storeId);
 }
 
 @Resolver(() => Store)

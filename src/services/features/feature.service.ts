@@ -2,7 +2,6 @@ import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
 import { Feature, type FeatureCategory } from '../../entities/features/feature.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { subscriptionReads } from '../subscriptions/subscription.service';
@@ -24,9 +23,7 @@ export const featureService = {
    */
   async access(ctx: Context, storeGlobalId: string, platformCode: string, code: string) {
     const feature = await ctx.manager.findOne(Feature, { where: { code } });
-    const upgradeTo = feature?.minimumTierId
-      ? await ctx.loaders.byId(SubscriptionTier).load(feature.minimumTierId)
-      : null;
+    const upgradeTo = await ctx.loaders.tier(feature?.minimumTierId ?? null);
     const storeId = idOf('Store', storeGlobalId);
     const store = storeId === null ? null : await storeService.get(ctx, storeId);
     const subscription = store

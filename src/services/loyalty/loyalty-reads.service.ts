@@ -9,7 +9,7 @@ import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
-import { afterIdOf, listPage, type Listing } from '../tenancy/listing';
+import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
 import { scope } from '../tenancy/viewer';
 
 export interface ProgramStats {
@@ -108,16 +108,20 @@ export const loyaltyReads = {
     await assertCanSeeMerchant(ctx, program.merchantId);
     const search = args.search?.trim();
     if (search) {
-      const qb = ctx.manager
-        .createQueryBuilder(LoyaltyCard, 'card')
-        .where('card.program_id = :programId', { programId: program.id })
-        .andWhere(
-          `(card.card_number = :search OR EXISTS (
+      const conditions: Condition[] = [
+        ['t.program_id = $?', program.id],
+        [
+          `t.card_number = $? OR EXISTS (
              SELECT 1 FROM customers c
-              WHERE c.id = card.customer_id AND c.deleted_at IS NULL AND lower(c.email) = lower(:search)))`,
-          { search },
-        );
-      return listPage(await ctx.viewer(), qb, { first: args.first, after: args.after });
+              WHERE c.id = t.customer_id AND c.deleted_at IS NULL AND lower(c.email) = lower($?))`,
+          search,
+          search,
+        ],
+      ];
+      return listPage(ctx.manager, await ctx.viewer(), LoyaltyCard, conditions, {
+        first: args.first,
+        after: args.after,
+      });
     }
     const afterId = afterIdOf(args.after);
     const page = await ctx.loaders

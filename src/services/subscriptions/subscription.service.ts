@@ -127,7 +127,7 @@ export async function assertCanAdd(
 /** Reads of a subscription as the API shows it (limits with overrides, usage, checks, features). */
 export const subscriptionReads = {
   tier(ctx: Context, subscription: StoreSubscription): Promise<SubscriptionTier | null> | null {
-    return subscription.tierId === null ? null : ctx.loaders.byId(SubscriptionTier).load(subscription.tierId);
+    return ctx.loaders.tier(subscription.tierId);
   },
 
   async storeIdOf(ctx: Context, subscription: StoreSubscription): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Context } from '../../context';
-import { Feature } from '../../entities/features/feature.entity';
+import type { Feature } from '../../entities/features/feature.entity';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { tiersOf } from './subscription.service';
@@ -17,9 +17,9 @@ export const tierService = {
     return tiersOf(ctx.manager, platformId, !!(await ctx.viewer())?.isAdmin);
   },
 
-  /** The registry entries of a tier's feature codes, in registry order (one statement per request). */
+  /** The registry entries of a tier's feature codes, in registry order (from the request's catalogue). */
   async featuresOf(ctx: Context, tier: SubscriptionTier): Promise<Feature[]> {
-    const all = await ctx.loaders.once('features', () => ctx.manager.find(Feature, { order: { id: 'ASC' } }));
-    return all.filter((f) => tier.featureCodes.includes(f.code));
+    const codes = new Set(tier.featureCodes);
+    return (await ctx.loaders.catalog()).features.filter((f) => codes.has(f.code));
   },
 };

@@ -1,4 +1,5 @@
-import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { leanQuery, leanShape } from '../../db/lean';
 import { AccessDeniedError, InvalidInputError } from '../../common/errors';
 import { decodeCursor, toPage, type Page } from '../../common/pagination';
 import type { Viewer } from './viewer';
@@ -15,29 +16,61 @@ export interface Listing<T> {
   count: () => Promise<number>;
 }
 
+/** One SQL condition on the listed table (alias `t`), each `$?` taking the next of its values. */
+export type Condition = [sql: string, ...values: unknown[]];
+
 /**
- * A keyset page of a top-level list plus its lazy total. Deleted rows are
- * shown only to ADMIN, and only when asked for.
+ * A keyset page of a top-level list plus its lazy total, as lean prepared
+ * statements (src/db/lean.ts). Deleted rows are shown only to ADMIN, and
+ * only when asked for.
  */
 export async function listPage<T extends ObjectLiteral & { id: number }>(
+  manager: EntityManager,
   viewer: Viewer | null,
-  qb: SelectQueryBuilder<T>,
+  entity: EntityTarget<T>,
+  conditions: Condition[],
   args: ListArgs,
 ): Promise<Listing<T>> {
-  const alias = qb.alias;
+  const shape = leanShape(manager, entity);
+  const all = [...conditions];
   if (args.includeDeleted || args.onlyDeleted) {
     if (!viewer?.isAdmin) throw new AccessDeniedError('Only ADMIN may list deleted rows');
-    qb.withDeleted();
-    if (args.onlyDeleted) qb.andWhere(`${alias}.deleted_at IS NOT NULL`);
+    if (args.onlyDeleted) all.push([`t."${shape.deletedAt}" IS NOT NULL`]);
+  } else if (shape.deletedAt) {
+    all.push([`t."${shape.deletedAt}" IS NULL`]);
   }
-  const countQuery = qb.clone();
+  const params: unknown[] = [];
+  const where = all.map(([sql, ...values]) => {
+    const numbered = sql.replace(/\$\?/g, () => {
+      params.push(values.shift());
+      return `$${params.length}`;
+    });
+    return `(${numbered})`;
+  });
+  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const afterId = afterIdOf(args.after);
-  const rows = await qb
-    .andWhere(`${alias}.id > :afterId`, { afterId })
-    .orderBy(`${alias}.id`, 'ASC')
-    .limit(args.first + 1)
-    .getMany();
-  return { page: toPage(rows, args.first), count: () => countQuery.getCount() };
+  const rows = await leanQuery(
+    manager,
+    `SELECT ${shape.select('t')} FROM "${shape.table}" t
+      ${filter ? `${filter} AND` : 'WHERE'} t.id > $${params.length + 1}
+      ORDER BY t.id LIMIT $${params.length + 2}`,
+    [...params, afterId, args.first + 1],
+  );
+  const count = async () => {
+    const [row] = await leanQuery<{ n: number }>(
+      manager,
+      `SELECT count(*)::int AS n FROM "${shape.table}" t ${filter}`,
+      params,
+    );
+    return row.n;
+  };
+  return {
+    page: toPage(
+      rows.map((row) => shape.hydrate(row, 't')!),
+      args.first,
+    ),
+    count,
+  };
 }
 
 /** The key after which a page starts; a cursor that is not ours is bad input. */

@@ -24,7 +24,7 @@ export const merchantService = {
   async list(ctx: Context, args: ListArgs): Promise<Listing<Merchant>> {
     const viewer = await viewerOf(ctx);
     if (!viewer.isAdmin) throw new AccessDeniedError('Only ADMIN may list merchants');
-    return listPage(viewer, ctx.manager.createQueryBuilder(Merchant, 'merchant'), args);
+    return listPage(ctx.manager, viewer, Merchant, [], args);
   },
 
   async get(ctx: Context, id: number): Promise<Merchant | null> {

@@ -3,7 +3,7 @@ import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/erro
 import { idOf, toGlobalId } from '../../common/global-id';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
-import { listPage, type ListArgs, type Listing } from './listing';
+import { listPage, type Condition, type ListArgs, type Listing } from './listing';
 import { findMerchantInScope, findStoreInScope, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
 import { scope } from './viewer';
@@ -44,23 +44,23 @@ function uniqueStoreError(error: unknown): DomainError | null {
 export const storeService = {
   async list(ctx: Context, args: StoreListArgs): Promise<Listing<Store>> {
     const viewer = await viewerOf(ctx);
-    const qb = ctx.manager.createQueryBuilder(Store, 'store');
+    const conditions: Condition[] = [];
     if (!viewer.isAdmin) {
-      qb.andWhere('(store.merchant_id = ANY(:owned) OR store.id = ANY(:member))', {
-        owned: [...viewer.ownedMerchantIds],
-        member: [...viewer.memberStoreIds],
-      });
+      conditions.push([
+        't.merchant_id = ANY($?) OR t.id = ANY($?)',
+        [...viewer.ownedMerchantIds],
+        [...viewer.memberStoreIds],
+      ]);
     }
-    if (args.merchantId)
-      qb.andWhere('store.merchant_id = :merchantId', { merchantId: idOf('Merchant', args.merchantId) ?? 0 });
+    if (args.merchantId) conditions.push(['t.merchant_id = $?', idOf('Merchant', args.merchantId) ?? 0]);
     if (args.platformCode) {
-      qb.andWhere(
+      conditions.push([
         `EXISTS (SELECT 1 FROM store_platforms sp JOIN platforms p ON p.id = sp.platform_id
-                  WHERE sp.store_id = store.id AND sp.deleted_at IS NULL AND p.code = :platformCode)`,
-        { platformCode: args.platformCode },
-      );
+                  WHERE sp.store_id = t.id AND sp.deleted_at IS NULL AND p.code = $?)`,
+        args.platformCode,
+      ]);
     }
-    return listPage(viewer, qb, args);
+    return listPage(ctx.manager, viewer, Store, conditions, args);
   },
 
   async get(ctx: Context, id: number): Promise<Store | null> {
