@@ -13,6 +13,8 @@ export interface Catalog {
   tiers: ReadonlyMap<number, SubscriptionTier>;
   /** The feature registry, in id order. */
   features: readonly Feature[];
+  /** Each tier's features, in registry order. */
+  tierFeatures: ReadonlyMap<number, Feature[]>;
 }
 
 export interface PageKey {
@@ -109,6 +111,9 @@ export class Loaders {
     });
   }
 
+  /** The catalogue once this request has loaded it: its readers then answer without a promise per field. */
+  private loadedCatalog: Catalog | undefined;
+
   /**
    * The reference catalogue (every platform, tier and feature: a few dozen
    * rows) in one statement per request, as PostgreSQL-built JSON. Memberships,
@@ -128,23 +133,38 @@ export class Loaders {
         const shape = this.shape(entity);
         return new Map(rows.map((json) => [json.id as number, shape.fromJson(json)]));
       };
-      const features = this.shape(Feature);
-      return {
-        platforms: byId(Platform, row.platforms),
-        tiers: byId(SubscriptionTier, row.tiers),
-        features: row.features.map((json) => features.fromJson(json)),
-      };
+      const featureShape = this.shape(Feature);
+      const features = row.features.map((json) => featureShape.fromJson(json));
+      const tiers = byId(SubscriptionTier, row.tiers);
+      const tierFeatures = new Map(
+        [...tiers.values()].map((tier) => {
+          const codes = new Set(tier.featureCodes);
+          return [tier.id, features.filter((f) => codes.has(f.code))];
+        }),
+      );
+      this.loadedCatalog = { platforms: byId(Platform, row.platforms), tiers, features, tierFeatures };
+      return this.loadedCatalog;
     });
   }
 
+  /** A value from the catalogue: at once when it is loaded, else once it is. */
+  private fromCatalog<T>(read: (catalog: Catalog) => T): T | Promise<T> {
+    return this.loadedCatalog ? read(this.loadedCatalog) : this.catalog().then(read);
+  }
+
   /** A platform of the catalogue; null for null or an unknown id. */
-  async platform(id: number | null): Promise<Platform | null> {
-    return id === null ? null : ((await this.catalog()).platforms.get(id) ?? null);
+  platform(id: number | null): Platform | null | Promise<Platform | null> {
+    return id === null ? null : this.fromCatalog((c) => c.platforms.get(id) ?? null);
   }
 
   /** A tier of the catalogue; null for null or an unknown id. */
-  async tier(id: number | null): Promise<SubscriptionTier | null> {
-    return id === null ? null : ((await this.catalog()).tiers.get(id) ?? null);
+  tier(id: number | null): SubscriptionTier | null | Promise<SubscriptionTier | null> {
+    return id === null ? null : this.fromCatalog((c) => c.tiers.get(id) ?? null);
+  }
+
+  /** The registry entries of a tier's feature codes, in registry order. */
+  featuresOf(tier: SubscriptionTier): Feature[] | Promise<Feature[]> {
+    return this.fromCatalog((c) => c.tierFeatures.get(tier.id) ?? []);
   }
 
   /**

@@ -34,7 +34,7 @@ const nodeTypes: Record<
   { load: (ctx: Context, id: number) => Promise<Model | null>; visible: (ctx: Context, row: never) => Promise<boolean> }
 > = {
   Platform: {
-    load: (ctx, id) => ctx.loaders.platform(id),
+    load: async (ctx, id) => ctx.loaders.platform(id),
     visible: async () => true,
   },
   AddOnProduct: { load: (ctx, id) => ctx.loaders.byId(AddOnProduct).load(id), visible: async () => true },

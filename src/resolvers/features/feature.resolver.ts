@@ -26,7 +26,7 @@ export class FeatureResolver {
   }
 
   @FieldResolver(() => SubscriptionTier, { nullable: true, description: 'The cheapest public tier that includes it' })
-  minimumTier(@Root() feature: Feature, @Ctx() ctx: Context): Promise<SubscriptionTier | null> | null {
+  minimumTier(@Root() feature: Feature, @Ctx() ctx: Context) {
     return ctx.loaders.tier(feature.minimumTierId);
   }
 }

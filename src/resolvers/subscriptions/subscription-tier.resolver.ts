@@ -23,7 +23,7 @@ export class SubscriptionTierResolver {
   }
 
   @FieldResolver(() => [Feature])
-  features(@Root() tier: SubscriptionTier, @Ctx() ctx: Context): Promise<Feature[]> {
-    return tierService.featuresOf(ctx, tier);
+  features(@Root() tier: SubscriptionTier, @Ctx() ctx: Context) {
+    return ctx.loaders.featuresOf(tier);
   }
 }

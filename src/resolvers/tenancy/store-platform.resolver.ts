@@ -27,8 +27,8 @@ export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) 
   }
 
   @FieldResolver(() => Platform)
-  async platform(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<Platform> {
-    return (await ctx.loaders.platform(membership.platformId))!;
+  platform(@Root() membership: StorePlatform, @Ctx() ctx: Context) {
+    return ctx.loaders.platform(membership.platformId);
   }
 
   @FieldResolver(() => SubscriptionTier, { nullable: true })

@@ -126,7 +126,7 @@ export async function assertCanAdd(
 
 /** Reads of a subscription as the API shows it (limits with overrides, usage, checks, features). */
 export const subscriptionReads = {
-  tier(ctx: Context, subscription: StoreSubscription): Promise<SubscriptionTier | null> | null {
+  tier(ctx: Context, subscription: StoreSubscription) {
     return ctx.loaders.tier(subscription.tierId);
   },
 

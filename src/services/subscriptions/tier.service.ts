@@ -1,5 +1,4 @@
 import type { Context } from '../../context';
-import type { Feature } from '../../entities/features/feature.entity';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { tiersOf } from './subscription.service';
@@ -15,11 +14,5 @@ export const tierService = {
   /** The tiers a platform offers (null: the global ones). */
   async offeredOn(ctx: Context, platformId: number | null): Promise<SubscriptionTier[]> {
     return tiersOf(ctx.manager, platformId, !!(await ctx.viewer())?.isAdmin);
-  },
-
-  /** The registry entries of a tier's feature codes, in registry order (from the request's catalogue). */
-  async featuresOf(ctx: Context, tier: SubscriptionTier): Promise<Feature[]> {
-    const codes = new Set(tier.featureCodes);
-    return (await ctx.loaders.catalog()).features.filter((f) => codes.has(f.code));
   },
 };
