@@ -15,7 +15,7 @@ import type { User } from './tenancy/user.entity';
 /** Relay object identification: every object with an id is reachable through `node(id)`. */
 @InterfaceType('Node', { description: 'An object with an opaque global ID' })
 export abstract class Node {
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', simple: false })
   readonly globalId!: string;
 }
 
@@ -33,7 +33,7 @@ export abstract class Model implements Node {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
 
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', simple: false })
   get globalId(): string {
     return toGlobalId(this.constructor.name, this.id);
   }

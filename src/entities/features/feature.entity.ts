@@ -30,7 +30,7 @@ registerEnumType(FeatureUILocation, { name: 'FeatureUILocation', description: 'W
  * it is `SubscriptionTier.featureCodes`; `minimumTier` (the cheapest public
  * tier that includes it) is denormalised for upgrade prompts.
  */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('features')
 @Index('idx_feature_category_order', ['category', 'displayOrder'])
 @Index('idx_feature_active_visible', ['isActive', 'isVisible'])

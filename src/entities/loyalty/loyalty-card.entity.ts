@@ -11,7 +11,7 @@ import type { LoyaltyProgram } from './loyalty-program.entity';
  * merchant. Balances never go below zero (CHECK constraints) and always equal
  * the sums of the card's ledger; one live card per customer per merchant.
  */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('loyalty_cards')
 @Index('uq_loyalty_cards_merchant_customer_live', ['merchantId', 'customerId'], {
   unique: true,

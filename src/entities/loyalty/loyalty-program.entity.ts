@@ -5,7 +5,7 @@ import type { Merchant } from '../tenancy/merchant.entity';
 import { LoyaltyType } from './enums';
 import type { LoyaltyCard } from './loyalty-card.entity';
 
-@ObjectType({ description: 'A reward of the points catalogue' })
+@ObjectType({ simpleResolvers: true, description: 'A reward of the points catalogue' })
 export class PointsReward {
   @Field(() => String)
   id!: string;
@@ -25,7 +25,7 @@ export class PointsReward {
  * both, anti-fraud rules and card branding. One live program per merchant;
  * deleting it soft-deletes its cards.
  */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('loyalty_programs')
 @Index('uq_loyalty_programs_merchant_live', ['merchantId'], { unique: true, where: '"deleted_at" IS NULL' })
 @Index('idx_loyalty_program_merchant_active', ['merchantId', 'isActive'])

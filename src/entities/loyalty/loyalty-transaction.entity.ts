@@ -11,7 +11,7 @@ import type { StaffPin } from './staff-pin.entity';
  * written in the same transaction as the change, with the balances after it.
  * An idempotency key is unique per card; a points earning is voided at most once.
  */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('loyalty_transactions')
 @Index('uq_loyalty_transactions_card_idempotency_key', ['cardId', 'idempotencyKey'], {
   unique: true,

@@ -10,7 +10,7 @@ import type { LoyaltyProgram } from './loyalty-program.entity';
  * server secret and the program id, so one indexed lookup finds it; PINs are
  * unique within a program. Wrong-PIN lockout is per store (StaffPinLockout).
  */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('staff_pins')
 @Index('uq_staff_pins_program_pin', ['programId', 'pinHash'], { unique: true })
 export class StaffPin extends Model {

@@ -4,7 +4,7 @@ import { Model, Node } from '../base';
 import { AddOnCategory, BillingPeriod } from './enums';
 
 /** A purchasable extra (domain, SSL, email package, storage), separate from tiers. */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('addon_products')
 export class AddOnProduct extends Model {
   @Field(() => String)

@@ -5,7 +5,7 @@ import { Model, Node } from '../base';
 import type { StoreSubscription } from './store-subscription.entity';
 
 /** An invoice of a store subscription, as Stripe reported it. */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('billing_history')
 @Index('idx_billing_subscription_date', ['storeSubscriptionId', 'invoiceDate'])
 @Index('idx_billing_status', ['storeSubscriptionId', 'status'])

@@ -6,7 +6,7 @@ import { Model, Node } from '../base';
 const numeric = { from: (v: string | null) => (v === null ? null : Number(v)), to: (v: number | null) => v };
 
 /** A daily measurement of the platform's size and headroom, for growth trends. */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('capacity_snapshots')
 export class CapacitySnapshot extends Model {
   @Field(() => Date)

@@ -6,7 +6,7 @@ import type { AddOnProduct } from './add-on-product.entity';
 import { AddOnStatus } from './enums';
 
 /** An add-on a store bought, with its billing period and cancellation. */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('store_addons')
 @Index('idx_store_addon_status', ['storeId', 'status'])
 @Index('idx_store_addon_product', ['storeId', 'addOnProductId'])

@@ -10,7 +10,7 @@ import type { SubscriptionTier } from './subscription-tier.entity';
  * usage counters, custom limit overrides and Stripe state. Counters change
  * only through conditional updates, so limits hold under concurrency.
  */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('store_subscriptions')
 @Index('idx_subscription_status', ['status'])
 @Index('idx_subscription_period', ['periodStart', 'periodEnd'])

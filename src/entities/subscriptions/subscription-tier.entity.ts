@@ -8,7 +8,7 @@ import type { Platform } from '../tenancy/platform.entity';
  * codes. Global when `platformId` is null; the code is unique per platform
  * and among global tiers.
  */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('subscription_tiers')
 @Index('uq_subscription_tiers_platform_code', ['platformId', 'code'], {
   unique: true,

@@ -4,7 +4,7 @@ import { Model, Node, SoftDeletableModel } from '../base';
 import type { Store } from './store.entity';
 
 /** A shopper of one store; the email is unique among the store's live customers. */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('customers')
 @Index('uq_customers_store_email_live', ['storeId', 'email'], { unique: true, where: '"deleted_at" IS NULL' })
 export class Customer extends SoftDeletableModel {

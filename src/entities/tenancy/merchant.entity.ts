@@ -6,7 +6,7 @@ import type { User } from './user.entity';
 import type { LoyaltyProgram } from '../loyalty/loyalty-program.entity';
 
 /** A business that owns stores. Deleting it soft-deletes its stores and everything they own. */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('merchants')
 export class Merchant extends SoftDeletableModel {
   @Field(() => String)

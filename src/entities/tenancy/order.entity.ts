@@ -5,7 +5,7 @@ import type { Customer } from './customer.entity';
 import type { Store } from './store.entity';
 
 /** A sale of one store, in integer cents of `currency`. */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('orders')
 @Index('idx_orders_store_placed_at', ['storeId', 'placedAt'])
 @Check('ck_orders_total_cents', '"total_cents" >= 0')

@@ -4,7 +4,7 @@ import { Column, Entity, Index } from 'typeorm';
 import { Model, Node } from '../base';
 
 /** A product line a store can join (`oms`, `loyalty`); reached by path prefix or by its domain. */
-@ObjectType({ implements: [Node, Model] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model] })
 @Entity('platforms')
 export class Platform extends Model {
   @Field(() => String)

@@ -4,7 +4,7 @@ import { Model, Node, SoftDeletableModel } from '../base';
 import type { Store } from './store.entity';
 
 /** An item a store sells; the SKU is unique among the store's live products. */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('products')
 @Index('uq_products_store_sku_live', ['storeId', 'sku'], { unique: true, where: '"deleted_at" IS NULL' })
 @Check('ck_products_price_cents', '"price_cents" >= 0')

@@ -10,7 +10,11 @@ import type { User } from './user.entity';
  * (the key is shown once, at creation); `prefix` identifies it in lists.
  * A revoked key stays as a record and never authenticates again.
  */
-@ObjectType({ implements: [Node, Model], description: 'A store API key; the secret itself is shown only once' })
+@ObjectType({
+  simpleResolvers: true,
+  implements: [Node, Model],
+  description: 'A store API key; the secret itself is shown only once',
+})
 @Entity('store_api_keys')
 @Check('ck_store_api_keys_key_hash', `"key_hash" ~ '^[0-9a-f]{64}$'`)
 @Check('ck_store_api_keys_revoked_by', '"revoked_by_id" IS NULL OR "revoked_at" IS NOT NULL')

@@ -12,7 +12,7 @@ import type { SubscriptionTier } from '../subscriptions/subscription-tier.entity
  * over live rows, so the database refuses a second one even under races.
  * Memberships are soft-deleted with their store and restored with it.
  */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('store_platforms')
 @Index('uq_store_platform', ['storeId', 'platformId'], { unique: true, where: '"deleted_at" IS NULL' })
 @Index('uq_store_platform_one_primary', ['storeId'], {

@@ -9,7 +9,7 @@ import type { User } from './user.entity';
  * Team membership of a user in a store, pending until the invitation is
  * accepted. Pending and accepted members both count against the tier's team limit.
  */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('store_users')
 @Index('uq_store_users_store_user_live', ['storeId', 'userId'], { unique: true, where: '"deleted_at" IS NULL' })
 export class StoreUser extends SoftDeletableModel {

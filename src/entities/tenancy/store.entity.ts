@@ -12,7 +12,7 @@ import type { Order } from './order.entity';
  * A merchant's shop. Store code and subdomain are unique among live stores,
  * so both can be reused once a store is deleted.
  */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('stores')
 @Index('uq_stores_store_code_live', ['storeCode'], { unique: true, where: '"deleted_at" IS NULL' })
 @Index('uq_stores_subdomain_live', ['subdomain'], { unique: true, where: '"deleted_at" IS NULL' })

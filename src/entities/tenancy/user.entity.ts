@@ -4,7 +4,7 @@ import { Model, Node, SoftDeletableModel } from '../base';
 import { Role } from './enums';
 
 /** A person who signs in. Email and username are unique among live users; the password hash never leaves the server. */
-@ObjectType({ implements: [Node, Model, SoftDeletableModel] })
+@ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })
 @Entity('users')
 @Index('uq_users_email_live', ['email'], { unique: true, where: '"deleted_at" IS NULL' })
 @Index('uq_users_username_live', ['username'], { unique: true, where: '"deleted_at" IS NULL' })

@@ -3,7 +3,7 @@ import { DomainError, UserErrorCode } from '../../common/errors';
 
 registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation refused' });
 
-@ObjectType({ description: 'A business rule refused the mutation; nothing was written' })
+@ObjectType({ simpleResolvers: true, description: 'A business rule refused the mutation; nothing was written' })
 export class UserError {
   @Field(() => UserErrorCode)
   code!: UserErrorCode;
@@ -16,7 +16,7 @@ export class UserError {
 }
 
 /** Every payload type extends this. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export abstract class Payload {
   @Field(() => [UserError])
   userErrors: UserError[] = [];

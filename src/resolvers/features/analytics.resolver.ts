@@ -4,7 +4,10 @@ import { storeAnalytics } from '../../services/tenancy/analytics.service';
 import { Payload, payload } from '../common/user-error';
 import { RequireFeature } from './require-feature';
 
-@ObjectType({ description: 'Orders and revenue of one calendar day (Europe/Luxembourg) in one currency' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Orders and revenue of one calendar day (Europe/Luxembourg) in one currency',
+})
 export class AnalyticsDay {
   @Field(() => String, { description: 'YYYY-MM-DD' })
   date!: string;
@@ -19,7 +22,7 @@ export class AnalyticsDay {
   revenueCents!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StoreAnalyticsPayload extends Payload {
   @Field(() => [AnalyticsDay], { nullable: true })
   days?: AnalyticsDay[];

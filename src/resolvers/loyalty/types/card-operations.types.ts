@@ -109,7 +109,7 @@ export class EnrollCustomerInput {
   idempotencyKey?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CardOperationPayload extends Payload {
   @Field(() => LoyaltyCard, { nullable: true })
   card?: LoyaltyCard;
@@ -118,7 +118,7 @@ export class CardOperationPayload extends Payload {
   transaction?: LoyaltyTransaction;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StampPayload extends CardOperationPayload {
   @Field(() => Boolean, { nullable: true })
   rewardAvailable?: boolean;
@@ -127,22 +127,22 @@ export class StampPayload extends CardOperationPayload {
   stampsUntilReward?: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EarnPointsPayload extends CardOperationPayload {
   @Field(() => Int, { nullable: true })
   pointsEarned?: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RedeemPointsRewardPayload extends CardOperationPayload {
   @Field(() => PointsReward, { nullable: true })
   reward?: PointsReward | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class VoidPointsPayload extends CardOperationPayload {}
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EnrollCustomerPayload extends CardOperationPayload {
   @Field(() => Customer, { nullable: true })
   customer?: Customer;

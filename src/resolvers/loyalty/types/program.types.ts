@@ -207,7 +207,7 @@ export class UpdateLoyaltyProgramInput extends LoyaltyProgramFields {
   loyaltyType?: LoyaltyType | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LoyaltyProgramPayload extends Payload {
   @Field(() => LoyaltyProgram, { nullable: true })
   program?: LoyaltyProgram;
@@ -230,13 +230,13 @@ export class CreateStaffPinInput {
   pin!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StaffPinPayload extends Payload {
   @Field(() => StaffPin, { nullable: true })
   staffPin?: StaffPin;
 }
 
-@ObjectType({ description: "Totals over the program's live cards" })
+@ObjectType({ simpleResolvers: true, description: "Totals over the program's live cards" })
 export class LoyaltyProgramStats {
   @Field(() => Int, { description: 'Live cards' })
   members!: number;

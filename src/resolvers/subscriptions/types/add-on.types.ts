@@ -145,13 +145,13 @@ export class CancelAddOnInput {
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AddOnProductPayload extends Payload {
   @Field(() => AddOnProduct, { nullable: true })
   addOnProduct?: AddOnProduct;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StoreAddOnPayload extends Payload {
   @Field(() => StoreAddOn, { nullable: true })
   storeAddOn?: StoreAddOn;

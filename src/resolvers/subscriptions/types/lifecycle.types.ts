@@ -93,25 +93,25 @@ export class AdvanceTestClockInput {
   seconds!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SubscriptionPayload extends Payload {
   @Field(() => StoreSubscription, { nullable: true })
   subscription?: StoreSubscription;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TierPayload extends Payload {
   @Field(() => SubscriptionTier, { nullable: true })
   tier?: SubscriptionTier;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RunMaintenancePayload extends Payload {
   @Field(() => Int, { nullable: true })
   processed?: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AdvanceTestClockPayload extends Payload {
   @Field(() => Date, { nullable: true })
   now?: Date;

@@ -5,7 +5,7 @@ import { SubscriptionTier } from '../../../entities/subscriptions/subscription-t
 import { Feature } from '../../../entities/features/feature.entity';
 import { ConnectionType } from '../../common/connection';
 
-@ObjectType({ description: 'Use of one limit in the current period; limit null = unlimited' })
+@ObjectType({ simpleResolvers: true, description: 'Use of one limit in the current period; limit null = unlimited' })
 export class UsageMetric {
   @Field(() => Int)
   used!: number;
@@ -17,7 +17,7 @@ export class UsageMetric {
   remaining!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SubscriptionUsage {
   @Field(() => UsageMetric)
   orders!: UsageMetric;
@@ -32,7 +32,7 @@ export class SubscriptionUsage {
   cmsPages!: UsageMetric;
 }
 
-@ObjectType({ description: 'Whether one more is allowed now, and the tier that would allow it' })
+@ObjectType({ simpleResolvers: true, description: 'Whether one more is allowed now, and the tier that would allow it' })
 export class LimitCheck {
   @Field(() => Boolean)
   allowed!: boolean;
@@ -53,7 +53,7 @@ export class LimitCheck {
   upgradeTo!: SubscriptionTier | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FeatureAccess {
   @Field(() => Boolean)
   enabled!: boolean;

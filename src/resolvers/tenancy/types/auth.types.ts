@@ -30,7 +30,7 @@ export class AcceptInvitationInput {
   name?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LoginPayload extends Payload {
   @Field(() => String, { nullable: true, description: 'Send as `Authorization: Bearer <token>`' })
   token?: string;
@@ -39,5 +39,5 @@ export class LoginPayload extends Payload {
   user?: User;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AcceptInvitationPayload extends LoginPayload {}

@@ -67,19 +67,19 @@ export class CreateOrderInput {
   reference?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CustomerPayload extends Payload {
   @Field(() => Customer, { nullable: true })
   customer?: Customer;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProductPayload extends Payload {
   @Field(() => Product, { nullable: true })
   product?: Product;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrderPayload extends Payload {
   @Field(() => Order, { nullable: true })
   order?: Order;

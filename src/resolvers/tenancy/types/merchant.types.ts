@@ -41,7 +41,7 @@ export class IdInput {
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateMerchantPayload extends Payload {
   @Field(() => Merchant, { nullable: true })
   merchant?: Merchant;
@@ -50,7 +50,7 @@ export class CreateMerchantPayload extends Payload {
   owner?: User;
 }
 
-@ObjectType({ description: 'What a delete soft-deleted: the row itself and the rows it owned' })
+@ObjectType({ simpleResolvers: true, description: 'What a delete soft-deleted: the row itself and the rows it owned' })
 export class DeletePayload extends Payload {
   @Field(() => ID, { nullable: true })
   deletedId?: string;
@@ -59,7 +59,7 @@ export class DeletePayload extends Payload {
   cascadedIds?: string[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RestoreMerchantPayload extends Payload {
   @Field(() => Merchant, { nullable: true })
   merchant?: Merchant;

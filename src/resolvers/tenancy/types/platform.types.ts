@@ -33,7 +33,7 @@ export class UpdatePlatformInput {
   settings?: Record<string, unknown> | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PlatformPayload extends Payload {
   @Field(() => Platform, { nullable: true })
   platform?: Platform;

@@ -19,7 +19,7 @@ export class RevokeApiKeyInput {
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateApiKeyPayload extends Payload {
   @Field(() => StoreApiKey, { nullable: true })
   apiKey?: StoreApiKey;
@@ -31,7 +31,7 @@ export class CreateApiKeyPayload extends Payload {
   secret?: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RevokeApiKeyPayload extends Payload {
   @Field(() => StoreApiKey, { nullable: true })
   apiKey?: StoreApiKey;

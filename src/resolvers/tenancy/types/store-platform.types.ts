@@ -57,13 +57,13 @@ export class SetPrimaryPlatformInput {
   storePlatformId!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StorePlatformPayload extends Payload {
   @Field(() => StorePlatform, { nullable: true })
   storePlatform?: StorePlatform;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RemoveStoreFromPlatformPayload extends Payload {
   @Field(() => ID, { nullable: true })
   deletedId?: string;

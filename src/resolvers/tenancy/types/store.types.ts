@@ -62,13 +62,13 @@ export class UpdateStoreInput {
   isActive?: boolean | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StorePayload extends Payload {
   @Field(() => Store, { nullable: true })
   store?: Store;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RestoreStorePayload extends StorePayload {
   @Field(() => [ID], { nullable: true, description: 'The rows restored with it' })
   restoredIds?: string[];

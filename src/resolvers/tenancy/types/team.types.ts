@@ -22,7 +22,7 @@ export class InviteTeamMemberInput {
   role!: StoreRole;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class InviteTeamMemberPayload extends Payload {
   @Field(() => StoreUser, { nullable: true })
   storeUser?: StoreUser;
