@@ -1,3 +1,4 @@
+import './pg-types';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import type { Logger as Pino } from 'pino';
