@@ -10,7 +10,7 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
 import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
-import { scope } from '../tenancy/viewer';
+import { scope, userSeesMerchantSql } from '../tenancy/viewer';
 
 export interface ProgramStats {
   members: number;
@@ -151,18 +151,21 @@ export const loyaltyReads = {
     const given = [ref.cardNumber, ref.qrCodeData].filter((v) => v != null && v !== '');
     if (given.length !== 1) throw new InvalidInputError('Give exactly one of cardNumber or qrCodeData', 'cardNumber');
     const [card, program, customer] = leanShapes(ctx);
+    // A signed-in user's scope is checked in the statement itself: no viewer statement first.
+    const byUser = ctx.tokenUserId !== null;
     const rows = await leanQuery(
       ctx.manager,
       `SELECT ${card.select('c')}, ${program.select('p')}, ${customer.select('cu')}
          FROM loyalty_cards c
          JOIN loyalty_programs p ON p.id = c.program_id
          LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
-        WHERE c.${ref.cardNumber ? 'card_number' : 'qr_code_data'} = $1 AND c.deleted_at IS NULL`,
-      [ref.cardNumber ?? ref.qrCodeData],
+        WHERE c.${ref.cardNumber ? 'card_number' : 'qr_code_data'} = $1 AND c.deleted_at IS NULL
+          ${byUser ? `AND ${userSeesMerchantSql('$2', 'c.merchant_id')}` : ''}`,
+      byUser ? [ref.cardNumber ?? ref.qrCodeData, ctx.tokenUserId] : [ref.cardNumber ?? ref.qrCodeData],
     );
     if (!rows.length) return null;
     const found = card.hydrate(rows[0], 'c')!;
-    if (!scope.canSeeMerchant(await ctx.viewer(), found.merchantId)) return null;
+    if (!byUser && !scope.canSeeMerchant(await ctx.viewer(), found.merchantId)) return null;
     // The card's program and customer come with it: resolving them needs no further statement.
     ctx.loaders.byId(LoyaltyProgram).prime(found.programId, program.hydrate(rows[0], 'p'));
     ctx.loaders.byId(Customer).prime(found.customerId, customer.hydrate(rows[0], 'cu'));

@@ -56,6 +56,24 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
   };
 }
 
+/**
+ * `scope.canSeeMerchant` inside a statement, for the signed-in user whose id
+ * is the parameter `userParam`: ADMIN, the merchant's owner, or an accepted,
+ * active member of one of its live stores (the rules `loadViewer` reads).
+ * A hot read that checks its own rows this way needs no viewer statement.
+ */
+export function userSeesMerchantSql(userParam: string, merchantColumn: string): string {
+  return `EXISTS (SELECT 1 FROM users u
+                   WHERE u.id = ${userParam} AND u.deleted_at IS NULL AND u.is_active
+                     AND (u.role = '${Role.ADMIN}'
+                          OR EXISTS (SELECT 1 FROM merchants m
+                                      WHERE m.id = ${merchantColumn} AND m.owner_user_id = u.id AND m.deleted_at IS NULL)
+                          OR EXISTS (SELECT 1 FROM store_users su
+                                       JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
+                                      WHERE su.user_id = u.id AND s.merchant_id = ${merchantColumn}
+                                        AND su.deleted_at IS NULL AND su.is_active AND su.accepted_at IS NOT NULL)))`;
+}
+
 /** The viewer of a valid API key of `store`: a team member of that one store. */
 export function apiKeyViewer(apiKeyId: number, store: { id: number; merchantId: number }): Viewer {
   return {
