@@ -3,8 +3,8 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express from 'express';
 import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -19,6 +19,7 @@ import { createSchema } from './schema';
 import { jitGateway } from './graphql-jit-executor';
 import { authenticate, InvalidTokenError } from './http/authenticate';
 import { customerExportHandler } from './http/customer-export';
+import { graphqlHandler, graphqlPathPlatform } from './http/graphql-post';
 
 export interface AppDeps {
   dataSource: DataSource;
@@ -29,29 +30,34 @@ export interface AppDeps {
 const GRAPHQL_PATHS = ['/graphql', '/platforms/:platformCode/graphql'];
 
 /** The context of an HTTP request: its bearer token's user or API key (InvalidTokenError for a bad one) and platform. */
-export async function requestContext({ dataSource, config, log }: AppDeps, req: Request): Promise<Context> {
+export async function requestContext(
+  { dataSource, config, log }: AppDeps,
+  req: IncomingMessage,
+  platformCode: string | null,
+): Promise<Context> {
   const credential = await authenticate(config, dataSource.manager, req);
   const tokenUserId = credential?.kind === 'user' ? credential.userId : null;
   const store = currentRequest();
   if (store) store.userId = tokenUserId;
   return createContext({
-    requestId: String(req.id),
+    requestId: req.id,
     config,
     dataSource,
     log: req.log ?? log,
     tokenUserId,
     apiKeyViewer: credential?.kind === 'apiKey' ? credential.viewer : null,
-    platformCode: typeof req.params.platformCode === 'string' ? req.params.platformCode : null,
+    platformCode,
     host: req.headers.host ?? null,
   });
 }
 
 /**
- * Express 5 app: request ids and JSON logs, health probes, GraphiQL on GET,
- * the customer CSV export, and the GraphQL API on `/graphql` and
- * `/platforms/{code}/graphql`.
+ * The HTTP handler: request ids and JSON logs, then POSTs to the GraphQL
+ * paths straight to Apollo (src/http/graphql-post.ts) and everything else
+ * through Express 5: health probes, GraphiQL and GET queries on the GraphQL
+ * paths, the customer CSV export.
  */
-export async function createApp(deps: AppDeps): Promise<{ app: express.Express; stop: () => Promise<void> }> {
+export async function createApp(deps: AppDeps): Promise<{ handler: RequestListener; stop: () => Promise<void> }> {
   const { dataSource, config, log } = deps;
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(await createSchema({ testClock: config.testClock })),
@@ -79,32 +85,41 @@ export async function createApp(deps: AppDeps): Promise<{ app: express.Express; 
     ],
   });
   await apollo.start();
+  const graphql = graphqlHandler(
+    apollo,
+    async (req, platformCode) => {
+      try {
+        return await requestContext(deps, req, platformCode);
+      } catch (error) {
+        if (!(error instanceof InvalidTokenError)) throw error;
+        throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+    },
+    (error) => log.error({ err: error }, 'GraphQL request failed'),
+  );
+
+  const logRequest = httpLogger(log);
+  /** Every request: its id and log line, and the store that counts its SQL statements and names its user. */
+  const inRequestScope = (req: IncomingMessage, res: ServerResponse, next: () => void) =>
+    logRequest(req, res, () => requestStorage.run({ requestId: req.id, userId: null, sqlStatements: 0 }, next));
 
   const app = express();
   app.disable('x-powered-by');
   // Responses are per-viewer API answers: an ETag would cost a SHA-1 of every body and serve no cache.
   app.set('etag', false);
-  app.use(httpLogger(log));
-  app.use((req, _res, next) => requestStorage.run({ requestId: String(req.id), userId: null, sqlStatements: 0 }, next));
   app.use(healthRoutes(dataSource));
   app.get(GRAPHQL_PATHS, graphiqlHandler('/graphql'));
   app.get(
     '/stores/:storeId/customers.csv',
-    customerExportHandler((req) => requestContext(deps, req)),
+    customerExportHandler((req) => requestContext(deps, req, null)),
   );
-  app.use(
-    GRAPHQL_PATHS,
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          return await requestContext(deps, req);
-        } catch (error) {
-          if (!(error instanceof InvalidTokenError)) throw error;
-          throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-        }
-      },
-    }),
-  );
-  return { app, stop: () => apollo.stop() };
+  app.use(GRAPHQL_PATHS, (req, res) => graphql(req, res, graphqlPathPlatform(req.originalUrl) ?? null));
+
+  const handler: RequestListener = (req, res) =>
+    inRequestScope(req, res, () => {
+      const platformCode = req.method === 'POST' ? graphqlPathPlatform(req.url) : undefined;
+      if (platformCode === undefined) app(req, res);
+      else void graphql(req, res, platformCode);
+    });
+  return { handler, stop: () => apollo.stop() };
 }

@@ -169,11 +169,11 @@ async function main(): Promise<void> {
       checkpoint();
     }
 
-    const { app, stop: stopApp } = await createApp({ dataSource, config, log });
+    const { handler, stop: stopApp } = await createApp({ dataSource, config, log });
     state.stopApp = stopApp;
     checkpoint();
 
-    const server = http.createServer(app);
+    const server = http.createServer(handler);
     state.server = server;
     const address = await listen(server, config.port, config.host);
     log.info(

@@ -63,4 +63,38 @@ describe('HTTP side routes', () => {
     const data = await server.ok(`{ currentPlatform { code } }`, {}, { path: '/platforms/oms/graphql' });
     expect(data.currentPlatform).toEqual({ code: 'oms' });
   });
+
+  it('answers a GraphQL query sent as GET, as Apollo does (with its CSRF preflight header)', async () => {
+    const query = encodeURIComponent('{ platforms { code } }');
+    const response = await fetch(`${server.url}/graphql?query=${query}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
+    expect(response.status).toBe(200);
+    expect((await response.json()).data.platforms).toEqual(expect.arrayContaining([{ code: 'oms' }]));
+  });
+
+  it('refuses a malformed, oversized or compressed body with a GraphQL error, and a non-JSON one', async () => {
+    const send = async (body: string, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const malformed = await send('{"query": "{ platforms { code } }"');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/not valid JSON/),
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    const large = await send(JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(1024 * 1024) } }));
+    expect(large.status).toBe(413);
+    expect(large.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    const gzipped = await send('{}', { 'content-encoding': 'gzip' });
+    expect(gzipped.status).toBe(415);
+    const text = await send('{ platforms { code } }', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(400);
+    expect(text.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
 });

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import { authenticateApiKey, isApiKey } from '../services/auth/api-key';
@@ -20,7 +20,11 @@ export class InvalidTokenError extends Error {
 export type Credential = { kind: 'user'; userId: number } | { kind: 'apiKey'; viewer: Viewer };
 
 /** The credential of the request's bearer token; null without one, InvalidTokenError for a bad one. */
-export async function authenticate(config: Config, manager: EntityManager, req: Request): Promise<Credential | null> {
+export async function authenticate(
+  config: Config,
+  manager: EntityManager,
+  req: IncomingMessage,
+): Promise<Credential | null> {
   const header = req.headers.authorization;
   if (!header) return null;
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { Agent, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
@@ -65,9 +65,9 @@ export class TestServer {
     const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
     const dataSource = createDataSource(testDatabaseUrl(), { poolSize: 20, log });
     await dataSource.initialize();
-    const { app, stop } = await createApp({ dataSource, config, log });
+    const { handler, stop } = await createApp({ dataSource, config, log });
     const server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      const s = createServer(handler).listen(0, '127.0.0.1', () => resolve(s));
     });
     const { port } = server.address() as AddressInfo;
     return new TestServer(`http://127.0.0.1:${port}`, dataSource, config, server, stop);
