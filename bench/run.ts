@@ -161,10 +161,23 @@ function logTail(file: string, lines = 25): string {
   }
 }
 
+/**
+ * The Node flags `npm start` runs our server with (package.json), given to
+ * every server of the bench alike (a larger young generation: a request's
+ * garbage dies young instead of being promoted under 50 connections).
+ */
+function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/src\/main\.js/.exec(pkg.scripts.start);
+  if (!match)
+    throw new Error(`package.json start script does not run "node [flags] dist/src/main.js": ${pkg.scripts.start}`);
+  return match[1].trim().split(/\s+/).filter(Boolean);
+}
+
 function startChild(name: TargetName, script: string, env: NodeJS.ProcessEnv, port: number, logDir: string): Child {
   const logFile = path.join(logDir, `${name}.log`);
   const fd = fs.openSync(logFile, 'w');
-  const proc = spawn(process.execPath, [script], {
+  const proc = spawn(process.execPath, [...productionNodeFlags(), script], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', fd, fd],
@@ -1199,7 +1212,8 @@ async function main(): Promise<void> {
     '',
     `Data: ${fmt(info.merchants)} live merchants, ${fmt(info.liveStores)} live stores, ${fmt(info.liveCards)} live cards. ` +
       `Runs of ${s.seconds} s, ${s.repeats} repeats (medians shown), ${s.connections.join(' and ')} connections, ` +
-      `${s.warmupSeconds} s warm-up; each server has ${s.poolSize} database connections; load generator autocannon in the ` +
+      `${s.warmupSeconds} s warm-up; each server has ${s.poolSize} database connections and runs on ` +
+      `\`node ${productionNodeFlags().join(' ')}\` (the flags of \`npm start\`); load generator autocannon in the ` +
       `same machine. Command: \`DATABASE_URL=… ${benchEnv()}npm run bench\`.`,
     '',
     resultTable,
