@@ -3,14 +3,14 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
-import { currentRequest, requestStorage } from './common/request-store';
+import { requestDataSource, type RequestStore } from './common/request-store';
 import { depthLimitPlugin, formatError } from './graphql-rules';
 import { graphiqlHandler } from './http/graphiql';
 import { healthRoutes } from './http/health';
@@ -35,14 +35,15 @@ export async function requestContext(
   req: IncomingMessage,
   platformCode: string | null,
 ): Promise<Context> {
-  const credential = await authenticate(config, dataSource.manager, req);
+  const request: RequestStore = { requestId: req.id, userId: null, sqlStatements: 0 };
+  const scoped = requestDataSource(dataSource, request);
+  const credential = await authenticate(config, scoped.manager, req);
   const tokenUserId = credential?.kind === 'user' ? credential.userId : null;
-  const store = currentRequest();
-  if (store) store.userId = tokenUserId;
+  request.userId = tokenUserId;
   return createContext({
-    requestId: req.id,
+    request,
     config,
-    dataSource,
+    dataSource: scoped,
     log: req.log ?? log,
     tokenUserId,
     apiKeyViewer: credential?.kind === 'apiKey' ? credential.viewer : null,
@@ -74,10 +75,11 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
       {
         async requestDidStart() {
           return {
-            async willSendResponse({ response }) {
-              const store = currentRequest();
-              if (config.exposeSqlCount && store)
-                response.http.headers.set('x-sql-statements', String(store.sqlStatements));
+            async willSendResponse({ response, contextValue }) {
+              // contextValue is missing when the context could not be built (a bad token).
+              const request = (contextValue as Context | undefined)?.request;
+              if (config.exposeSqlCount && request)
+                response.http.headers.set('x-sql-statements', String(request.sqlStatements));
             },
           };
         },
@@ -99,9 +101,6 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
   );
 
   const logRequest = httpLogger(log);
-  /** Every request: its id and log line, and the store that counts its SQL statements and names its user. */
-  const inRequestScope = (req: IncomingMessage, res: ServerResponse, next: () => void) =>
-    logRequest(req, res, () => requestStorage.run({ requestId: req.id, userId: null, sqlStatements: 0 }, next));
 
   const app = express();
   app.disable('x-powered-by');
@@ -116,7 +115,7 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
   app.use(GRAPHQL_PATHS, (req, res) => graphql(req, res, graphqlPathPlatform(req.originalUrl) ?? null));
 
   const handler: RequestListener = (req, res) =>
-    inRequestScope(req, res, () => {
+    logRequest(req, res, () => {
       const platformCode = req.method === 'POST' ? graphqlPathPlatform(req.url) : undefined;
       if (platformCode === undefined) app(req, res);
       else void graphql(req, res, platformCode);

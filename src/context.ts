@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import type { RequestStore } from './common/request-store';
 import { Loaders } from './loaders/loaders';
 import { loadViewer, type Viewer } from './services/tenancy/viewer';
 import { resolvePlatformContext, type PlatformContext } from './services/tenancy/platform-context';
@@ -10,7 +11,8 @@ import { resolvePlatformContext, type PlatformContext } from './services/tenancy
  * platform and store the URL names, and the request's DataLoaders.
  */
 export interface Context {
-  requestId: string;
+  /** The request's id, its acting user and SQL statement count (src/common/request-store.ts). */
+  request: RequestStore;
   config: Config;
   dataSource: DataSource;
   manager: EntityManager;
@@ -28,7 +30,7 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 export function createContext(input: {
-  requestId: string;
+  request: RequestStore;
   config: Config;
   dataSource: DataSource;
   log: Logger;
@@ -40,7 +42,7 @@ export function createContext(input: {
 }): Context {
   const manager = input.dataSource.manager;
   return {
-    requestId: input.requestId,
+    request: input.request,
     config: input.config,
     dataSource: input.dataSource,
     manager,

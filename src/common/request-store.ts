@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
 
 /**
- * What the current request carries through async calls that have no context
- * argument: the TypeORM logger counts SQL statements into it and the
- * soft-delete subscriber reads the acting user from it.
+ * What a request's SQL carries without a context argument: the TypeORM
+ * logger counts its statements into it and the soft-delete subscriber reads
+ * the acting user from it.
  */
 export interface RequestStore {
   requestId: string;
@@ -11,8 +11,29 @@ export interface RequestStore {
   sqlStatements: number;
 }
 
-export const requestStorage = new AsyncLocalStorage<RequestStore>();
+const requests = new WeakMap<QueryRunner, RequestStore>();
 
-export function currentRequest(): RequestStore | undefined {
-  return requestStorage.getStore();
+/** The request a query runner works for; undefined outside requests (jobs, migrations, tests' direct SQL). */
+export function requestOf(runner: QueryRunner | undefined): RequestStore | undefined {
+  return runner && requests.get(runner);
+}
+
+/**
+ * A view of `dataSource` for one request: everything works as on the data
+ * source itself, but every query runner it makes (its manager's, its
+ * transactions', its query builders') is tagged with `store`. This replaces
+ * an AsyncLocalStorage, whose promise hooks on Node 20 cost every promise of
+ * every request (~15% of the CPU of a large read).
+ */
+export function requestDataSource(dataSource: DataSource, store: RequestStore): DataSource {
+  const scoped = Object.create(dataSource) as DataSource;
+  Object.defineProperty(scoped, 'createQueryRunner', {
+    value(mode?: ReplicationMode): QueryRunner {
+      const runner = dataSource.createQueryRunner.call(scoped, mode);
+      requests.set(runner, store);
+      return runner;
+    },
+  });
+  Object.defineProperty(scoped, 'manager', { value: scoped.createEntityManager() });
+  return scoped;
 }

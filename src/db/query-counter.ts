@@ -1,6 +1,6 @@
 import type { Logger, QueryRunner } from 'typeorm';
 import type { Logger as Pino } from 'pino';
-import { currentRequest } from '../common/request-store';
+import { requestOf } from '../common/request-store';
 
 /**
  * TypeORM logger that counts every statement (BEGIN/COMMIT included) into the
@@ -10,8 +10,8 @@ import { currentRequest } from '../common/request-store';
 export class CountingLogger implements Logger {
   constructor(private readonly appLog?: Pino) {}
 
-  logQuery(): void {
-    const store = currentRequest();
+  logQuery(_query: string, _parameters?: unknown[], queryRunner?: QueryRunner): void {
+    const store = requestOf(queryRunner);
     if (store) store.sqlStatements += 1;
   }
 

@@ -8,7 +8,7 @@ import {
   type RemoveEvent,
   type SoftRemoveEvent,
 } from 'typeorm';
-import { currentRequest } from '../common/request-store';
+import { requestOf } from '../common/request-store';
 import { updateReturning } from '../db/update-returning';
 
 /** Rows touched by a cascading soft delete or restore, reported to the caller through `queryRunner.data`. */
@@ -100,7 +100,7 @@ export class SoftDeleteSubscriber implements EntitySubscriberInterface {
   async afterSoftRemove(event: SoftRemoveEvent<{ id: number }>): Promise<void> {
     const id = event.entity?.id;
     if (!isSoftDeletable(event.metadata) || typeof id !== 'number') return;
-    const actorId = currentRequest()?.userId ?? null;
+    const actorId = requestOf(event.queryRunner)?.userId ?? null;
     const rows = await updateReturning<{ deleted_at: string }>(
       event.manager,
       `UPDATE "${event.metadata.tableName}" SET "deleted_by_id" = $1 WHERE "id" = $2 RETURNING "deleted_at"::text`,
