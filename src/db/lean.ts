@@ -132,3 +132,25 @@ export async function leanQuery<R = Record<string, unknown>>(
     if (!manager.queryRunner) await runner.release();
   }
 }
+
+/**
+ * The entities of `entity` that `sql` selects (rows of its table: `SELECT t.* …`,
+ * extra columns ignored), in id order. PostgreSQL builds them into one JSON
+ * array: a single value for pg to read and one native JSON.parse, instead of
+ * pg's per-column JavaScript parsers over every row (rows, column parsing and
+ * dates were ~15% of the CPU of a large read).
+ */
+export async function leanEntities<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  sql: string,
+  parameters: unknown[],
+): Promise<T[]> {
+  const shape = leanShape(manager, entity);
+  const [row] = await leanQuery<{ rows: Array<Record<string, unknown>> }>(
+    manager,
+    `SELECT coalesce(json_agg(e ORDER BY e.id), '[]') AS rows FROM (${sql}) e`,
+    parameters,
+  );
+  return row.rows.map((json) => shape.fromJson(json));
+}

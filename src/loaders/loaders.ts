@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { toPage, type Page } from '../common/pagination';
-import { leanQuery, leanShape, type LeanShape } from '../db/lean';
+import { leanEntities, leanQuery, leanShape, type LeanShape } from '../db/lean';
 import { Feature } from '../entities/features/feature.entity';
 import { SubscriptionTier } from '../entities/subscriptions/subscription-tier.entity';
 import { Platform } from '../entities/tenancy/platform.entity';
@@ -75,17 +75,13 @@ export class Loaders {
     const shape = this.shape(entity);
     return this.get(`byId:${shape.metadata.name}:${options.withDeleted ? 'all' : 'live'}`, () => {
       return new DataLoader<number, T | null>(async (ids) => {
-        const rows = await leanQuery(
+        const rows = await leanEntities(
           this.manager,
-          `SELECT ${shape.select('t')} FROM "${shape.table}" t
-            WHERE t.id = ANY($1)${options.withDeleted ? '' : Loaders.live(shape, 't')}`,
+          entity,
+          `SELECT * FROM "${shape.table}" t WHERE t.id = ANY($1)${options.withDeleted ? '' : Loaders.live(shape, 't')}`,
           [ids],
         );
-        const byId = new Map<number, T>();
-        for (const row of rows) {
-          const entity = shape.hydrate(row, 't')!;
-          byId.set(entity.id, entity);
-        }
+        const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       });
     });
@@ -95,17 +91,12 @@ export class Loaders {
   childrenOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<number, T[]> {
     const shape = this.shape(entity);
     const fkColumn = shape.metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
-    const sql = `SELECT ${shape.select('t')} FROM "${shape.table}" t
-                  WHERE t."${fkColumn}" = ANY($1)${Loaders.live(shape, 't')}
-                  ORDER BY t.id`;
+    const sql = `SELECT * FROM "${shape.table}" t WHERE t."${fkColumn}" = ANY($1)${Loaders.live(shape, 't')}`;
     return this.get(`children:${shape.metadata.name}:${foreignKey}`, () => {
       return new DataLoader<number, T[]>(async (parentIds) => {
-        const rows = await leanQuery(this.manager, sql, [parentIds]);
+        const children = await leanEntities(this.manager, entity, sql, [parentIds]);
         const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
-        for (const row of rows) {
-          const child = shape.hydrate(row, 't')!;
-          groups.get(child[foreignKey] as number)?.push(child);
-        }
+        for (const child of children) groups.get(child[foreignKey] as number)?.push(child);
         return parentIds.map((id) => groups.get(id) ?? []);
       });
     });
@@ -193,17 +184,16 @@ export class Loaders {
           for (const group of shapes.values()) {
             const { first, afterId, since } = group[0];
             const sinceFilter = sinceColumn && since ? `AND child."${column(sinceColumn)}" >= $4` : '';
-            const rows = await leanQuery(
+            const entities = await leanEntities(
               this.manager,
-              `SELECT ${shape.select('t')} FROM (
+              entity,
+              `SELECT * FROM (
                  SELECT child.*, ROW_NUMBER() OVER (PARTITION BY child."${fkColumn}" ORDER BY child.id) AS rank
                    FROM "${shape.table}" child
                   WHERE child."${fkColumn}" = ANY($1) AND child.id > $2${Loaders.live(shape, 'child')} ${sinceFilter}
-               ) t WHERE t.rank <= $3
-               ORDER BY t.id`,
+               ) t WHERE t.rank <= $3`,
               [group.map((k) => k.parentId), afterId, first + 1, ...(sinceFilter ? [since] : [])],
             );
-            const entities = rows.map((row) => shape.hydrate(row, 't')!);
             for (const key of group) {
               const own = entities.filter((e) => e[foreignKey] === key.parentId);
               results.set(keyOf(key), toPage(own, first));

@@ -153,9 +153,10 @@ export const loyaltyReads = {
     const [card, program, customer] = leanShapes(ctx);
     // A signed-in user's scope is checked in the statement itself: no viewer statement first.
     const byUser = ctx.tokenUserId !== null;
-    const rows = await leanQuery(
+    type Json = Record<string, unknown>;
+    const rows = await leanQuery<{ card: Json; program: Json; customer: Json | null }>(
       ctx.manager,
-      `SELECT ${card.select('c')}, ${program.select('p')}, ${customer.select('cu')}
+      `SELECT to_json(c) AS card, to_json(p) AS program, to_json(cu) AS customer
          FROM loyalty_cards c
          JOIN loyalty_programs p ON p.id = c.program_id
          LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
@@ -164,11 +165,12 @@ export const loyaltyReads = {
       byUser ? [ref.cardNumber ?? ref.qrCodeData, ctx.tokenUserId] : [ref.cardNumber ?? ref.qrCodeData],
     );
     if (!rows.length) return null;
-    const found = card.hydrate(rows[0], 'c')!;
+    const found = card.fromJson(rows[0].card);
     if (!byUser && !scope.canSeeMerchant(await ctx.viewer(), found.merchantId)) return null;
     // The card's program and customer come with it: resolving them needs no further statement.
-    ctx.loaders.byId(LoyaltyProgram).prime(found.programId, program.hydrate(rows[0], 'p'));
-    ctx.loaders.byId(Customer).prime(found.customerId, customer.hydrate(rows[0], 'cu'));
+    ctx.loaders.byId(LoyaltyProgram).prime(found.programId, program.fromJson(rows[0].program));
+    const cardCustomer = rows[0].customer;
+    ctx.loaders.byId(Customer).prime(found.customerId, cardCustomer && customer.fromJson(cardCustomer));
     return found;
   },
 

@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { leanQuery, leanShape } from '../../db/lean';
+import { leanEntities, leanQuery, leanShape } from '../../db/lean';
 import { AccessDeniedError, InvalidInputError } from '../../common/errors';
 import { decodeCursor, toPage, type Page } from '../../common/pagination';
 import type { Viewer } from './viewer';
@@ -49,9 +49,10 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
   });
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const afterId = afterIdOf(args.after);
-  const rows = await leanQuery(
+  const rows = await leanEntities(
     manager,
-    `SELECT ${shape.select('t')} FROM "${shape.table}" t
+    entity,
+    `SELECT * FROM "${shape.table}" t
       ${filter ? `${filter} AND` : 'WHERE'} t.id > $${params.length + 1}
       ORDER BY t.id LIMIT $${params.length + 2}`,
     [...params, afterId, args.first + 1],
@@ -64,13 +65,7 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
     );
     return row.n;
   };
-  return {
-    page: toPage(
-      rows.map((row) => shape.hydrate(row, 't')!),
-      args.first,
-    ),
-    count,
-  };
+  return { page: toPage(rows, args.first), count };
 }
 
 /** The key after which a page starts; a cursor that is not ours is bad input. */
