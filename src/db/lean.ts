@@ -3,12 +3,13 @@ import type { PoolClient } from 'pg';
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
 
 /**
- * Lean reads for the hot paths: hand-written SQL whose rows become entity
- * instances without TypeORM's query builder and hydration (which cost ~0.4 ms
- * of CPU per statement here, more than PostgreSQL spends answering). The pg
- * driver already parses what our columns hold (int, boolean, text, jsonb,
- * timestamptz); column transformers still apply. Columns are read from the
- * entity metadata once per entity, so a new column is picked up by itself.
+ * Lean SQL for the hot paths: hand-written, prepared statements whose rows
+ * PostgreSQL returns as JSON (`to_json(row)`, `json_agg(row)`), turned into
+ * entity instances without TypeORM's query builder and hydration (which cost
+ * ~0.4 ms of CPU per statement here, more than PostgreSQL spends answering).
+ * Timestamps become Dates and column transformers still apply. Columns are
+ * read from the entity metadata once per entity, so a new column is picked
+ * up by itself.
  */
 interface LeanColumn {
   database: string;
@@ -25,10 +26,6 @@ export interface LeanShape<T> {
   table: string;
   /** `deleted_at` when the entity is soft-deletable. */
   deletedAt: string | null;
-  /** `"alias"."column" AS "alias.column", …` for every column of the entity. */
-  select(alias: string): string;
-  /** The entity of one row's `alias.` columns; null when its id is null (an outer join that found nothing). */
-  hydrate(row: Record<string, unknown>, alias: string): T | null;
   /** The entity of a row PostgreSQL turned into JSON (`to_json(row)`, `json_agg(row)`). */
   fromJson(json: Record<string, unknown>): T;
 }
@@ -52,37 +49,11 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
   if (metadata.columns.some((c) => Array.isArray(c.transformer) || c.embeddedMetadata)) {
     throw new Error(`${metadata.name}: lean reads do not handle embedded columns or transformer chains`);
   }
-  // Per alias: the select list and the result keys of each column, built once.
-  const aliases = new Map<string, { list: string; keys: string[]; id: string }>();
-  const forAlias = (alias: string) => {
-    let entry = aliases.get(alias);
-    if (!entry) {
-      entry = {
-        list: columns.map((c) => `"${alias}"."${c.database}" AS "${alias}.${c.database}"`).join(', '),
-        keys: columns.map((c) => `${alias}.${c.database}`),
-        id: `${alias}.id`,
-      };
-      aliases.set(alias, entry);
-    }
-    return entry;
-  };
   const target = metadata.target as new () => ObjectLiteral;
   return {
     metadata,
     table: metadata.tableName,
     deletedAt: metadata.deleteDateColumn?.databaseName ?? null,
-    select: (alias) => forAlias(alias).list,
-    hydrate(row, alias) {
-      const { keys, id } = forAlias(alias);
-      if (row[id] == null) return null;
-      const entity = new target();
-      for (let i = 0; i < columns.length; i++) {
-        const value = row[keys[i]];
-        const { property, transformer } = columns[i];
-        entity[property] = transformer ? transformer.from(value) : value;
-      }
-      return entity;
-    },
     fromJson(json) {
       const entity = new target();
       for (const { database, property, transformer, isDate } of columns) {

@@ -1,18 +1,17 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
+import { leanQuery, leanShape } from '../../db/lean';
 import { DomainError, InvalidInputError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { LoyaltyTransactionType as Type } from '../../entities/loyalty/enums';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
-import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
+import type { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
-import type { Store } from '../../entities/tenancy/store.entity';
 import { clock } from '../clock';
-import { findStoreInScope } from '../tenancy/scoped';
-import { activeProgramOf, assertOnLoyaltyPlatform, lockCard, type CardRef } from './loyalty-access';
+import { lockCard, loyaltyContextOf, type CardRef, type LoyaltyStore } from './loyalty-access';
 import { checkStaffPin } from './staff-pin-check';
 
 export interface CounterInput {
@@ -43,11 +42,13 @@ type Ledger = Pick<
 
 interface Counter {
   em: EntityManager;
-  store: Store;
+  store: LoyaltyStore;
   program: LoyaltyProgram;
   card: LoyaltyCard;
   pin: StaffPin | null;
   now: Date;
+  /** Stamps given to the card today, in the merchant's time zone (counted when the operation asks). */
+  stampsToday: number;
   /** Applies the card's new counters and writes the ledger row, in one go. */
   record(changes: Partial<LoyaltyCard>, entry: Partial<Ledger> & Pick<Ledger, 'type'>): Promise<LoyaltyTransaction>;
 }
@@ -55,6 +56,28 @@ interface Counter {
 const refuse = (code: UserErrorCode, message: string, field?: string[]): never => {
   throw new DomainError(code, message, field);
 };
+
+/**
+ * One statement for the change of a locked card: its counters as the
+ * operation left them ($2–$12, $12 being the operation's time), and its
+ * ledger row `t` with the balances after the change. Returns the ledger row
+ * (`ledger`, as JSON) and the card's new `updated_at`.
+ */
+const RECORD_SQL = `
+  WITH card AS (
+    UPDATE loyalty_cards
+       SET stamp_count = $2, total_stamps_earned = $3, stamps_redeemed = $4, points_balance = $5,
+           total_points_earned = $6, points_redeemed = $7, total_points_voided = $8, last_stamp_at = $9,
+           last_points_at = $10, last_redemption_at = $11, last_activity_at = $12, updated_at = CURRENT_TIMESTAMP
+     WHERE id = $1
+    RETURNING id, stamp_count, points_balance, updated_at)
+  INSERT INTO loyalty_transactions AS t
+         (card_id, store_id, staff_pin_id, staff_name, type, stamps_delta, points_delta, stamps_after, points_after,
+          purchase_amount_cents, order_reference, reward_id, reason, related_transaction_id, idempotency_key, created_at)
+  SELECT card.id, $13, $14, $15, $16, $17, $18, card.stamp_count, card.points_balance,
+         $19, $20, $21, $22, $23, $24, $12
+    FROM card
+  RETURNING to_json(t) AS ledger, (SELECT updated_at FROM card) AS card_updated_at`;
 
 /**
  * The frame of every counter operation: store in scope and on the loyalty
@@ -66,41 +89,60 @@ async function counterOperation(
   ctx: Context,
   input: CounterInput,
   apply: (op: Counter) => Promise<LoyaltyTransaction>,
+  options: { countStampsToday?: boolean } = {},
 ): Promise<CardResult> {
-  const store = await findStoreInScope(ctx, ctx.manager, input.storeId, { access: 'see', field: ['storeId'] });
-  await assertOnLoyaltyPlatform(ctx.manager, store.id);
-  const program = await activeProgramOf(ctx.manager, store.merchantId);
+  const { store, program } = await loyaltyContextOf(ctx, input.storeId);
   const pin = await checkStaffPin(ctx, program, store.id, input.staffPin);
   return ctx.dataSource.transaction(async (em) => {
-    const card = await lockCard(em, store.merchantId, input.card);
-    if (input.idempotencyKey) {
-      const first = await em.findOne(LoyaltyTransaction, {
-        where: { cardId: card.id, idempotencyKey: input.idempotencyKey },
-      });
-      if (first) return { card, transaction: first, program };
-    }
+    const { card, now, replay, stampsToday } = await lockCard(em, store.merchantId, input.card, {
+      idempotencyKey: input.idempotencyKey,
+      stampsToday: options.countStampsToday,
+    });
+    if (replay) return { card, transaction: replay, program };
     if (!card.isActive) refuse(UserErrorCode.CARD_INACTIVE, 'The card is inactive', ['card']);
-    const now = clock.now();
     const record: Counter['record'] = async (changes, entry) => {
       Object.assign(card, changes, { lastActivityAt: now });
-      await em.save(card);
-      return em.save(
-        em.create(LoyaltyTransaction, {
-          cardId: card.id,
-          storeId: store.id,
-          staffPinId: pin?.id ?? null,
-          staffName: pin?.staffName ?? null,
-          stampsDelta: 0,
-          pointsDelta: 0,
-          ...entry,
-          stampsAfter: card.stampCount,
-          pointsAfter: card.pointsBalance,
-          idempotencyKey: input.idempotencyKey ?? null,
-          createdAt: now,
-        }),
-      );
+      const ledger: Ledger = {
+        stampsDelta: 0,
+        pointsDelta: 0,
+        purchaseAmountCents: null,
+        orderReference: null,
+        rewardId: null,
+        reason: null,
+        relatedTransactionId: null,
+        ...entry,
+      };
+      const transactions = leanShape(em, LoyaltyTransaction);
+      const [row] = await leanQuery<{ ledger: Record<string, unknown>; card_updated_at: Date }>(em, RECORD_SQL, [
+        card.id,
+        card.stampCount,
+        card.totalStampsEarned,
+        card.stampsRedeemed,
+        card.pointsBalance,
+        card.totalPointsEarned,
+        card.pointsRedeemed,
+        card.totalPointsVoided,
+        card.lastStampAt,
+        card.lastPointsAt,
+        card.lastRedemptionAt,
+        now,
+        store.id,
+        pin?.id ?? null,
+        pin?.staffName ?? null,
+        ledger.type,
+        ledger.stampsDelta,
+        ledger.pointsDelta,
+        ledger.purchaseAmountCents,
+        ledger.orderReference,
+        ledger.rewardId,
+        ledger.reason,
+        ledger.relatedTransactionId,
+        input.idempotencyKey ?? null,
+      ]);
+      card.updatedAt = row.card_updated_at;
+      return transactions.fromJson(row.ledger);
     };
-    const transaction = await apply({ em, store, program, card, pin, now, record });
+    const transaction = await apply({ em, store, program, card, pin, now, stampsToday, record });
     return { card, transaction, program };
   });
 }
@@ -116,42 +158,36 @@ function requirePoints(program: LoyaltyProgram): void {
   if (!program.isPointsEnabled) refuse(UserErrorCode.INVALID_STATE, 'This program does not use points');
 }
 
-/** Stamps already given to a card today, in the merchant's time zone. */
-async function stampsToday(em: EntityManager, card: LoyaltyCard, now: Date): Promise<number> {
-  const [row]: Array<{ n: number }> = await em.query(
-    `SELECT count(*)::int AS n FROM loyalty_transactions t, merchants m
-      WHERE m.id = $2 AND t.card_id = $1 AND t.type = 'STAMP_EARNED'
-        AND t.created_at >= (date_trunc('day', $3::timestamptz AT TIME ZONE m.time_zone) AT TIME ZONE m.time_zone)`,
-    [card.id, card.merchantId, now],
-  );
-  return row.n;
-}
-
 export const cardOperations = {
   /** One stamp, unless the cooldown runs or today's cap is reached. */
   async addStamp(ctx: Context, input: CounterInput) {
-    const result = await counterOperation(ctx, input, async ({ em, program, card, now, record }) => {
-      requireStamps(program);
-      if (card.lastStampAt) {
-        const waitMs = card.lastStampAt.getTime() + program.cooldownMinutes * 60_000 - now.getTime();
-        if (waitMs > 0) {
-          refuse(
-            UserErrorCode.COOLDOWN_ACTIVE,
-            `Wait ${Math.ceil(waitMs / 60_000)} more minute(s) before the next stamp`,
-            ['card'],
-          );
+    const result = await counterOperation(
+      ctx,
+      input,
+      async ({ program, card, now, stampsToday, record }) => {
+        requireStamps(program);
+        if (card.lastStampAt) {
+          const waitMs = card.lastStampAt.getTime() + program.cooldownMinutes * 60_000 - now.getTime();
+          if (waitMs > 0) {
+            refuse(
+              UserErrorCode.COOLDOWN_ACTIVE,
+              `Wait ${Math.ceil(waitMs / 60_000)} more minute(s) before the next stamp`,
+              ['card'],
+            );
+          }
         }
-      }
-      if ((await stampsToday(em, card, now)) >= program.maxDailyStamps) {
-        refuse(UserErrorCode.DAILY_STAMP_LIMIT_REACHED, `At most ${program.maxDailyStamps} stamps a day per card`, [
-          'card',
-        ]);
-      }
-      return record(
-        { stampCount: card.stampCount + 1, totalStampsEarned: card.totalStampsEarned + 1, lastStampAt: now },
-        { type: Type.STAMP_EARNED, stampsDelta: 1 },
-      );
-    });
+        if (stampsToday >= program.maxDailyStamps) {
+          refuse(UserErrorCode.DAILY_STAMP_LIMIT_REACHED, `At most ${program.maxDailyStamps} stamps a day per card`, [
+            'card',
+          ]);
+        }
+        return record(
+          { stampCount: card.stampCount + 1, totalStampsEarned: card.totalStampsEarned + 1, lastStampAt: now },
+          { type: Type.STAMP_EARNED, stampsDelta: 1 },
+        );
+      },
+      { countStampsToday: true },
+    );
     return withStampState(result);
   },
 
@@ -265,16 +301,22 @@ export const cardOperations = {
       let related: number | null = null;
       if (input.transactionId != null) {
         const id = idOf('LoyaltyTransaction', input.transactionId);
-        const earning = id === null ? null : await em.findOne(LoyaltyTransaction, { where: { id, cardId: card.id } });
+        const [earning] =
+          id === null
+            ? []
+            : await leanQuery<{ type: Type; points_delta: number; voided: boolean }>(
+                em,
+                `SELECT t.type, t.points_delta,
+                        EXISTS (SELECT 1 FROM loyalty_transactions v
+                                 WHERE v.related_transaction_id = t.id AND v.type = 'POINTS_VOIDED') AS voided
+                   FROM loyalty_transactions t WHERE t.id = $1 AND t.card_id = $2`,
+                [id, card.id],
+              );
         if (!earning || earning.type !== Type.POINTS_EARNED)
           return refuse(UserErrorCode.NOT_FOUND, 'Earning not found on this card', ['transactionId']);
-        if (
-          await em.exists(LoyaltyTransaction, { where: { relatedTransactionId: earning.id, type: Type.POINTS_VOIDED } })
-        ) {
-          refuse(UserErrorCode.INVALID_STATE, 'This earning was already voided', ['transactionId']);
-        }
-        requested = earning.pointsDelta;
-        related = earning.id;
+        if (earning.voided) refuse(UserErrorCode.INVALID_STATE, 'This earning was already voided', ['transactionId']);
+        requested = earning.points_delta;
+        related = id;
       }
       const removed = Math.min(requested, card.pointsBalance);
       return record(
@@ -316,9 +358,7 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
   if ((input.customerId == null) === (input.customer == null)) {
     throw new InvalidInputError('Give exactly one of customerId or customer', 'customerId');
   }
-  const store = await findStoreInScope(ctx, ctx.manager, input.storeId, { access: 'see', field: ['storeId'] });
-  await assertOnLoyaltyPlatform(ctx.manager, store.id);
-  const program = await activeProgramOf(ctx.manager, store.merchantId);
+  const { store, program } = await loyaltyContextOf(ctx, input.storeId);
   if (idOf('LoyaltyProgram', input.programId) !== program.id) throw notFound('Loyalty program', ['programId']);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -386,7 +426,7 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
 }
 
 /** The customer to enroll, locked so concurrent enrolments of one person serialise. */
-async function enrolledCustomer(em: EntityManager, store: Store, input: EnrollInput): Promise<Customer> {
+async function enrolledCustomer(em: EntityManager, store: LoyaltyStore, input: EnrollInput): Promise<Customer> {
   if (input.customerId) {
     const id = idOf('Customer', input.customerId);
     const customer =

@@ -1,6 +1,8 @@
+import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
+import { leanQuery, leanShape } from '../../db/lean';
 import { DomainError, UserErrorCode } from '../../common/errors';
-import { StaffPin, StaffPinLockout } from '../../entities/loyalty/staff-pin.entity';
+import { StaffPin, type StaffPinLockout } from '../../entities/loyalty/staff-pin.entity';
 import type { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { clock } from '../clock';
 import { hashPin } from './pin';
@@ -8,13 +10,16 @@ import { hashPin } from './pin';
 export const MAX_PIN_ATTEMPTS = 5;
 export const PIN_LOCK_MINUTES = 15;
 
+type Outcome = { kind: 'locked'; until: Date } | { kind: 'match'; pin: StaffPin } | { kind: 'wrong' };
+type Lockout = Pick<StaffPinLockout, 'id' | 'failedAttempts' | 'lockedUntil'>;
+
 /**
- * Checks a staff PIN for a counter operation at a store, in its own
- * transaction so that a wrong PIN is counted even though the operation is
- * refused. Five wrong PINs in a row at a store lock PIN entry there for 15
- * minutes, the right PIN included. Returns the PIN that matched (naming the
- * staff member on the ledger row), or null when the program needs none and
- * none was given.
+ * Checks a staff PIN for a counter operation at a store; a wrong PIN is
+ * counted in a transaction of its own, so that it stays counted even though
+ * the operation is refused. Five wrong PINs in a row at a store lock PIN
+ * entry there for 15 minutes, the right PIN included. Returns the PIN that
+ * matched (naming the staff member on the ledger row), or null when the
+ * program needs none and none was given.
  */
 export async function checkStaffPin(
   ctx: Context,
@@ -27,38 +32,7 @@ export async function checkStaffPin(
       throw new DomainError(UserErrorCode.STAFF_PIN_REQUIRED, 'A staff PIN is required', ['staffPin']);
     return null;
   }
-  type Outcome = { kind: 'locked'; until: Date } | { kind: 'match'; pin: StaffPin } | { kind: 'wrong' };
-  const outcome: Outcome = await ctx.dataSource.transaction(async (em): Promise<Outcome> => {
-    await em.query(
-      `INSERT INTO staff_pin_lockouts (program_id, store_id) VALUES ($1, $2) ON CONFLICT (program_id, store_id) DO NOTHING`,
-      [program.id, storeId],
-    );
-    const lockout = await em.findOneOrFail(StaffPinLockout, {
-      where: { programId: program.id, storeId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const now = clock.now();
-    if (lockout.lockedUntil && lockout.lockedUntil > now)
-      return { kind: 'locked', until: lockout.lockedUntil } as const;
-    const match = await em
-      .createQueryBuilder(StaffPin, 'pin')
-      .where('pin.program_id = :programId AND pin.pin_hash = :hash AND pin.is_active', {
-        programId: program.id,
-        hash: hashPin(ctx.config, program.id, pin),
-      })
-      .andWhere('(pin.store_id IS NULL OR pin.store_id = :storeId)', { storeId })
-      .getOne();
-    if (match) {
-      if (lockout.failedAttempts > 0 || lockout.lockedUntil) {
-        await em.update(StaffPinLockout, { id: lockout.id }, { failedAttempts: 0, lockedUntil: null });
-      }
-      return { kind: 'match', pin: match } as const;
-    }
-    const failed = lockout.failedAttempts + 1;
-    const lockedUntil = failed >= MAX_PIN_ATTEMPTS ? new Date(now.getTime() + PIN_LOCK_MINUTES * 60_000) : null;
-    await em.update(StaffPinLockout, { id: lockout.id }, { failedAttempts: lockedUntil ? 0 : failed, lockedUntil });
-    return { kind: 'wrong' } as const;
-  });
+  const outcome = await pinOutcome(ctx, program.id, storeId, hashPin(ctx.config, program.id, pin));
   if (outcome.kind === 'match') return outcome.pin;
   if (outcome.kind === 'locked') {
     throw new DomainError(
@@ -68,4 +42,88 @@ export async function checkStaffPin(
     );
   }
   throw new DomainError(UserErrorCode.INVALID_STAFF_PIN, 'The staff PIN is wrong', ['staffPin']);
+}
+
+/**
+ * The PIN's outcome at the store. A lockout in force, or the right PIN with
+ * no wrong attempts to forget, changes nothing: one read without a lock
+ * answers it, as if the check had run at that read. Anything to write is
+ * decided again under the lockout row's lock.
+ */
+async function pinOutcome(ctx: Context, programId: number, storeId: number, hash: string): Promise<Outcome> {
+  const seen = await readLockout(ctx.manager, programId, storeId, hash, false);
+  if (seen.lockout) {
+    const { outcome, next } = judge(seen.lockout, seen.match, clock.now());
+    if (!next) return outcome;
+  }
+  return ctx.dataSource.transaction(async (em): Promise<Outcome> => {
+    // The first PIN at the store makes its lockout row.
+    if (!seen.lockout) {
+      await em.query(
+        `INSERT INTO staff_pin_lockouts (program_id, store_id) VALUES ($1, $2) ON CONFLICT (program_id, store_id) DO NOTHING`,
+        [programId, storeId],
+      );
+    }
+    const { lockout, match } = await readLockout(em, programId, storeId, hash, true);
+    if (!lockout) throw new Error(`no staff PIN lockout row for program ${programId} at store ${storeId}`);
+    const { outcome, next } = judge(lockout, match, clock.now());
+    if (next) {
+      await em.query(
+        `UPDATE staff_pin_lockouts SET failed_attempts = $2, locked_until = $3, updated_at = CURRENT_TIMESTAMP WHERE id = $1`,
+        [lockout.id, next.failedAttempts, next.lockedUntil],
+      );
+    }
+    return outcome;
+  });
+}
+
+/** The outcome of a PIN under a store's lockout, and the lockout to write for it (null: unchanged). */
+function judge(
+  lockout: Lockout,
+  match: StaffPin | null,
+  now: Date,
+): { outcome: Outcome; next: Pick<Lockout, 'failedAttempts' | 'lockedUntil'> | null } {
+  if (lockout.lockedUntil && lockout.lockedUntil > now) {
+    return { outcome: { kind: 'locked', until: lockout.lockedUntil }, next: null };
+  }
+  if (match) {
+    const forget = lockout.failedAttempts > 0 || lockout.lockedUntil !== null;
+    return { outcome: { kind: 'match', pin: match }, next: forget ? { failedAttempts: 0, lockedUntil: null } : null };
+  }
+  const failed = lockout.failedAttempts + 1;
+  const lockedUntil = failed >= MAX_PIN_ATTEMPTS ? new Date(now.getTime() + PIN_LOCK_MINUTES * 60_000) : null;
+  return { outcome: { kind: 'wrong' }, next: { failedAttempts: lockedUntil ? 0 : failed, lockedUntil } };
+}
+
+/**
+ * The store's lockout row (none before the first PIN there), optionally
+ * locked, with the active PIN of this hash valid at the store.
+ */
+async function readLockout(
+  em: EntityManager,
+  programId: number,
+  storeId: number,
+  hash: string,
+  lock: boolean,
+): Promise<{ lockout: Lockout | null; match: StaffPin | null }> {
+  const pins = leanShape(em, StaffPin);
+  const [row] = await leanQuery<{
+    id: number;
+    failed_attempts: number;
+    locked_until: Date | null;
+    pin: Record<string, unknown> | null;
+  }>(
+    em,
+    `SELECT l.id, l.failed_attempts, l.locked_until, to_json(p) AS pin
+       FROM staff_pin_lockouts l
+       LEFT JOIN staff_pins p ON p.program_id = l.program_id AND p.pin_hash = $3 AND p.is_active
+                             AND (p.store_id IS NULL OR p.store_id = l.store_id)
+      WHERE l.program_id = $1 AND l.store_id = $2${lock ? ' FOR UPDATE OF l' : ''}`,
+    [programId, storeId, hash],
+  );
+  if (!row) return { lockout: null, match: null };
+  return {
+    lockout: { id: row.id, failedAttempts: row.failed_attempts, lockedUntil: row.locked_until },
+    match: row.pin && pins.fromJson(row.pin),
+  };
 }
