@@ -49,20 +49,27 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
   if (metadata.columns.some((c) => Array.isArray(c.transformer) || c.embeddedMetadata)) {
     throw new Error(`${metadata.name}: lean reads do not handle embedded columns or transformer chains`);
   }
-  const target = metadata.target as new () => ObjectLiteral;
+  // One function per entity, generated once from its columns: fixed property names keep V8's stores
+  // monomorphic, where a loop over `entity[property] = …` made every store a dictionary lookup (~5% of the
+  // CPU of a large read). Names come from our entity metadata, quoted with JSON.stringify.
+  const assignments = columns.map(({ database, property, transformer, isDate }, i) => {
+    const read = `json[${JSON.stringify(database)}]`;
+    const value = isDate ? `(typeof ${read} === 'string' ? new Date(${read}) : ${read})` : read;
+    return `entity[${JSON.stringify(property)}] = ${transformer ? `transformers[${i}].from(${value})` : value};`;
+  });
+  const fromJson = new Function(
+    'Target',
+    'transformers',
+    `return function fromJson(json) { const entity = new Target(); ${assignments.join(' ')} return entity; };`,
+  )(
+    metadata.target,
+    columns.map((c) => c.transformer),
+  ) as (json: Record<string, unknown>) => ObjectLiteral;
   return {
     metadata,
     table: metadata.tableName,
     deletedAt: metadata.deleteDateColumn?.databaseName ?? null,
-    fromJson(json) {
-      const entity = new target();
-      for (const { database, property, transformer, isDate } of columns) {
-        const value = json[database];
-        const parsed = isDate && typeof value === 'string' ? new Date(value) : value;
-        entity[property] = transformer ? transformer.from(parsed) : parsed;
-      }
-      return entity;
-    },
+    fromJson,
   };
 }
 
