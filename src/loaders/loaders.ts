@@ -36,15 +36,18 @@ export interface CountKey {
  * statements are lean (src/db/lean.ts): these are the hottest reads.
  */
 export class Loaders {
-  private readonly cache = new Map<string, DataLoader<unknown, unknown>>();
+  private readonly cache = new Map<EntityTarget<Row>, Map<string, DataLoader<unknown, unknown>>>();
 
   constructor(private readonly manager: EntityManager) {}
 
-  private get<K, V>(key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
-    let loader = this.cache.get(key) as DataLoader<K, V> | undefined;
+  /** The loader `key` of `entity`, made on first use: a field asks for it once per row, so a lookup is all it costs. */
+  private get<K, V>(entity: EntityTarget<Row>, key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
+    let loaders = this.cache.get(entity);
+    if (!loaders) this.cache.set(entity, (loaders = new Map()));
+    let loader = loaders.get(key) as DataLoader<K, V> | undefined;
     if (!loader) {
       loader = make();
-      this.cache.set(key, loader as DataLoader<unknown, unknown>);
+      loaders.set(key, loader as DataLoader<unknown, unknown>);
     }
     return loader;
   }
@@ -72,8 +75,8 @@ export class Loaders {
 
   /** Rows by primary key; `withDeleted` for parents of rows that are themselves deleted (admin views). */
   byId<T extends Row>(entity: EntityTarget<T>, options: { withDeleted?: boolean } = {}): DataLoader<number, T | null> {
-    const shape = this.shape(entity);
-    return this.get(`byId:${shape.metadata.name}:${options.withDeleted ? 'all' : 'live'}`, () => {
+    return this.get(entity, options.withDeleted ? 'byId:all' : 'byId:live', () => {
+      const shape = this.shape(entity);
       return new DataLoader<number, T | null>(async (ids) => {
         const rows = await leanEntities(
           this.manager,
@@ -89,10 +92,10 @@ export class Loaders {
 
   /** Live children of each parent, in key order (small fixed sets such as a store's memberships). */
   childrenOf<T extends Row>(entity: EntityTarget<T>, foreignKey: keyof T & string): DataLoader<number, T[]> {
-    const shape = this.shape(entity);
-    const fkColumn = shape.metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
-    const sql = `SELECT * FROM "${shape.table}" t WHERE t."${fkColumn}" = ANY($1)${Loaders.live(shape, 't')}`;
-    return this.get(`children:${shape.metadata.name}:${foreignKey}`, () => {
+    return this.get(entity, `children:${foreignKey}`, () => {
+      const shape = this.shape(entity);
+      const fkColumn = shape.metadata.findColumnWithPropertyName(foreignKey)!.databaseName;
+      const sql = `SELECT * FROM "${shape.table}" t WHERE t."${fkColumn}" = ANY($1)${Loaders.live(shape, 't')}`;
       return new DataLoader<number, T[]>(async (parentIds) => {
         const children = await leanEntities(this.manager, entity, sql, [parentIds]);
         const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
@@ -168,11 +171,11 @@ export class Loaders {
     foreignKey: keyof T & string,
     sinceColumn?: keyof T & string,
   ): DataLoader<PageKey, Page<T>, string> {
-    const shape = this.shape(entity);
-    const column = (property: string) => shape.metadata.findColumnWithPropertyName(property)!.databaseName;
-    const fkColumn = column(foreignKey);
     const keyOf = (k: PageKey) => `${k.parentId}:${k.first}:${k.afterId}:${k.since?.toISOString() ?? ''}`;
-    return this.get(`page:${shape.metadata.name}:${foreignKey}:${sinceColumn ?? ''}`, () => {
+    return this.get(entity, `page:${foreignKey}:${sinceColumn ?? ''}`, () => {
+      const shape = this.shape(entity);
+      const column = (property: string) => shape.metadata.findColumnWithPropertyName(property)!.databaseName;
+      const fkColumn = column(foreignKey);
       return new DataLoader<PageKey, Page<T>, string>(
         async (keys) => {
           const results = new Map<string, Page<T>>();
@@ -212,11 +215,11 @@ export class Loaders {
     foreignKey: keyof T & string,
     sinceColumn?: keyof T & string,
   ): DataLoader<CountKey, number, string> {
-    const shape = this.shape(entity);
-    const column = (property: string) => shape.metadata.findColumnWithPropertyName(property)!.databaseName;
-    const fkColumn = column(foreignKey);
     const keyOf = (k: CountKey) => `${k.parentId}:${k.since?.toISOString() ?? ''}`;
-    return this.get(`count:${shape.metadata.name}:${foreignKey}:${sinceColumn ?? ''}`, () => {
+    return this.get(entity, `count:${foreignKey}:${sinceColumn ?? ''}`, () => {
+      const shape = this.shape(entity);
+      const column = (property: string) => shape.metadata.findColumnWithPropertyName(property)!.databaseName;
+      const fkColumn = column(foreignKey);
       return new DataLoader<CountKey, number, string>(
         async (keys) => {
           const counts = new Map<string, number>();
