@@ -11,11 +11,14 @@ export interface RequestStore {
   sqlStatements: number;
 }
 
-const requests = new WeakMap<QueryRunner, RequestStore>();
+const requests = new WeakMap<QueryRunner | DataSource, RequestStore>();
 
-/** The request a query runner works for; undefined outside requests (jobs, migrations, tests' direct SQL). */
-export function requestOf(runner: QueryRunner | undefined): RequestStore | undefined {
-  return runner && requests.get(runner);
+/**
+ * The request a query runner (or a request's data source) works for;
+ * undefined outside requests (jobs, migrations, tests' direct SQL).
+ */
+export function requestOf(source: QueryRunner | DataSource | undefined): RequestStore | undefined {
+  return source && requests.get(source);
 }
 
 /**
@@ -35,5 +38,6 @@ export function requestDataSource(dataSource: DataSource, store: RequestStore): 
     },
   });
   Object.defineProperty(scoped, 'manager', { value: scoped.createEntityManager() });
+  requests.set(scoped, store);
   return scoped;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
-import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
+import { requestOf } from '../common/request-store';
 
 /**
  * Lean SQL for the hot paths: hand-written, prepared statements whose rows
@@ -73,6 +74,12 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
   };
 }
 
+/** Counts a statement run outside TypeORM into its request, as the TypeORM logger counts the others. */
+function countStatement(dataSource: DataSource): void {
+  const request = requestOf(dataSource);
+  if (request) request.sqlStatements += 1;
+}
+
 const statementNames = new Map<string, string>();
 
 /** A stable name per statement text: pg prepares a named statement once per connection and reuses it. */
@@ -97,17 +104,22 @@ export async function leanQuery<R = Record<string, unknown>>(
   sql: string,
   parameters: unknown[],
 ): Promise<R[]> {
-  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  const { connection, queryRunner } = manager;
+  // In a transaction, its connection; else a pooled connection straight from pg (a TypeORM query runner
+  // and entity manager per statement were pure overhead).
+  const client = queryRunner
+    ? ((await queryRunner.connect()) as PoolClient)
+    : await (connection.driver as unknown as { master: Pool }).master.connect();
+  if (queryRunner) connection.logger.logQuery(sql, parameters, queryRunner);
+  else countStatement(connection);
   try {
-    const client = (await runner.connect()) as PoolClient;
-    manager.connection.logger.logQuery(sql, parameters, runner);
     const result = await client.query({ name: statementName(sql), text: sql, values: parameters });
     return result.rows as R[];
   } catch (error) {
-    manager.connection.logger.logQueryError(error as Error, sql, parameters, runner);
+    connection.logger.logQueryError(error as Error, sql, parameters, queryRunner);
     throw error;
   } finally {
-    if (!manager.queryRunner) await runner.release();
+    if (!queryRunner) client.release();
   }
 }
 
