@@ -41,18 +41,23 @@ export function createContext(input: {
   host: string | null;
 }): Context {
   const manager = input.dataSource.manager;
+  const viewer = once(async () => {
+    if (input.apiKeyViewer) return input.apiKeyViewer;
+    return input.tokenUserId === null ? null : loadViewer(manager, input.tokenUserId);
+  });
+  // A signed-in user's viewer statement also reads the catalogue's version (see Loaders.catalog).
+  const loaders = new Loaders(manager, async () =>
+    input.tokenUserId === null ? null : ((await viewer())?.catalogVersion ?? null),
+  );
   return {
     request: input.request,
     config: input.config,
     dataSource: input.dataSource,
     manager,
     log: input.log,
-    loaders: new Loaders(manager),
+    loaders,
     tokenUserId: input.tokenUserId,
-    viewer: once(async () => {
-      if (input.apiKeyViewer) return input.apiKeyViewer;
-      return input.tokenUserId === null ? null : loadViewer(manager, input.tokenUserId);
-    }),
+    viewer,
     platformContext: once(() =>
       resolvePlatformContext(manager, { platformCode: input.platformCode, host: input.host }),
     ),

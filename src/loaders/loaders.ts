@@ -17,6 +17,12 @@ export interface Catalog {
   tierFeatures: ReadonlyMap<number, Feature[]>;
 }
 
+/**
+ * The catalogue kept per database (its driver), shared by requests: its
+ * entities are read, never changed (writes load their own rows).
+ */
+const catalogs = new WeakMap<object, { version: number; catalog: Catalog }>();
+
 export interface PageKey {
   parentId: number;
   first: number;
@@ -38,7 +44,11 @@ export interface CountKey {
 export class Loaders {
   private readonly cache = new Map<EntityTarget<Row>, Map<string, DataLoader<unknown, unknown>>>();
 
-  constructor(private readonly manager: EntityManager) {}
+  constructor(
+    private readonly manager: EntityManager,
+    /** The catalogue's version as the request's viewer statement read it; null when it reads none. */
+    private readonly catalogVersion: () => Promise<number | null> = async () => null,
+  ) {}
 
   /** The loader `key` of `entity`, made on first use: a field asks for it once per row, so a lookup is all it costs. */
   private get<K, V>(entity: EntityTarget<Row>, key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
@@ -105,20 +115,30 @@ export class Loaders {
     });
   }
 
-  /** The catalogue once this request has loaded it: its readers then answer without a promise per field. */
+  /** The catalogue once this request has it: its readers then answer without a promise per field. */
   private loadedCatalog: Catalog | undefined;
 
   /**
-   * The reference catalogue (every platform, tier and feature: a few dozen
-   * rows) in one statement per request, as PostgreSQL-built JSON. Memberships,
-   * subscriptions and features resolve their platform and tiers from it
-   * instead of joining the same few rows into every membership row.
+   * The reference catalogue: every platform, tier and feature (a few dozen
+   * rows), which memberships, subscriptions and features resolve their
+   * platform and tiers from instead of joining the same few rows into every
+   * membership row. Kept per database in memory under its version (a row the
+   * migration's triggers move on with every change to those tables, in the
+   * changing transaction): a request whose viewer statement read the version
+   * in memory needs no statement; any other loads it, as PostgreSQL-built
+   * JSON, in one.
    */
   catalog(): Promise<Catalog> {
     return this.once('catalog', async () => {
-      const [row] = await leanQuery<Record<'platforms' | 'tiers' | 'features', Array<Record<string, unknown>>>>(
+      const driver = this.manager.connection.driver;
+      const kept = catalogs.get(driver);
+      if (kept && kept.version === (await this.catalogVersion())) return (this.loadedCatalog = kept.catalog);
+      const [row] = await leanQuery<
+        Record<'platforms' | 'tiers' | 'features', Array<Record<string, unknown>>> & { version: number }
+      >(
         this.manager,
-        `SELECT (SELECT coalesce(json_agg(p ORDER BY p.id), '[]') FROM platforms p) AS platforms,
+        `SELECT (SELECT version FROM catalog_version) AS version,
+                (SELECT coalesce(json_agg(p ORDER BY p.id), '[]') FROM platforms p) AS platforms,
                 (SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM subscription_tiers t) AS tiers,
                 (SELECT coalesce(json_agg(f ORDER BY f.id), '[]') FROM features f) AS features`,
         [],
@@ -136,8 +156,9 @@ export class Loaders {
           return [tier.id, features.filter((f) => codes.has(f.code))];
         }),
       );
-      this.loadedCatalog = { platforms: byId(Platform, row.platforms), tiers, features, tierFeatures };
-      return this.loadedCatalog;
+      const catalog: Catalog = { platforms: byId(Platform, row.platforms), tiers, features, tierFeatures };
+      if (!kept || row.version > kept.version) catalogs.set(driver, { version: row.version, catalog });
+      return (this.loadedCatalog = catalog);
     });
   }
 

@@ -20,6 +20,8 @@ export interface Viewer {
   memberStoreIds: ReadonlySet<number>;
   /** Merchants of the stores the viewer is a team member of. */
   memberMerchantIds: ReadonlySet<number>;
+  /** The reference catalogue's version, read with the viewer (null when not read): see Loaders.catalog. */
+  catalogVersion: number | null;
 }
 
 /** One statement: the live, active user with their owned merchants and accepted team memberships. */
@@ -29,6 +31,7 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
     merchant_ids: number[];
     store_ids: number[];
     store_merchant_ids: number[];
+    catalog_version: number;
   }>(
     manager,
     `SELECT u.role,
@@ -38,7 +41,8 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
                        AND su.accepted_at IS NOT NULL) AS store_ids,
               ARRAY(SELECT DISTINCT s.merchant_id FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
                      WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
-                       AND su.accepted_at IS NOT NULL) AS store_merchant_ids
+                       AND su.accepted_at IS NOT NULL) AS store_merchant_ids,
+              (SELECT version FROM catalog_version) AS catalog_version
          FROM users u
         WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active`,
     [userId],
@@ -53,6 +57,7 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
     ownedMerchantIds: new Set(row.merchant_ids),
     memberStoreIds: new Set(row.store_ids),
     memberMerchantIds: new Set(row.store_merchant_ids),
+    catalogVersion: row.catalog_version,
   };
 }
 
@@ -84,6 +89,7 @@ export function apiKeyViewer(apiKeyId: number, store: { id: number; merchantId: 
     ownedMerchantIds: new Set(),
     memberStoreIds: new Set([store.id]),
     memberMerchantIds: new Set([store.merchantId]),
+    catalogVersion: null,
   };
 }
 
