@@ -172,6 +172,11 @@ export class Loaders {
     return id === null ? null : this.fromCatalog((c) => c.platforms.get(id) ?? null);
   }
 
+  /** The platform of the catalogue with this code; null when none has it. */
+  platformByCode(code: string): Platform | null | Promise<Platform | null> {
+    return this.fromCatalog((c) => [...c.platforms.values()].find((p) => p.code === code) ?? null);
+  }
+
   /** A tier of the catalogue; null for null or an unknown id. */
   tier(id: number | null): SubscriptionTier | null | Promise<SubscriptionTier | null> {
     return id === null ? null : this.fromCatalog((c) => c.tiers.get(id) ?? null);

@@ -51,6 +51,15 @@ describe('SQL statements per request', () => {
     expect(forLarge).toBe(forSmall);
     // viewer (with the catalogue's version), page of stores, merchants, memberships
     expect(forLarge).toBe(4);
+
+    // A field with an argument resolved per store (its platform found by code) adds statements per depth only.
+    const SUBSCRIPTIONS = `{ stores(first: 100) { edges { node { subscription(platformCode: "oms") { status } } } } }`;
+    const [small5, large100] = await Promise.all(
+      [small, large].map((t) => server.gql(SUBSCRIPTIONS, {}, { token: t.ownerToken })),
+    );
+    expect(large100.data.stores.edges).toHaveLength(100);
+    expect(large100.data.stores.edges.every((e: any) => e.node.subscription?.status)).toBe(true);
+    expect(Number(large100.headers['x-sql-statements'])).toBe(Number(small5.headers['x-sql-statements']));
   });
 
   it('keeps the catalogue in memory under its version: a change shows in the next request', async () => {

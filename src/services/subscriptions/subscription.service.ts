@@ -25,17 +25,21 @@ export async function findTier(em: EntityManager, platformId: number, code: stri
   return tiers.find((t) => t.platformId === platformId) ?? tiers[0] ?? null;
 }
 
-/** Tiers a platform offers (its own and the global ones), cheapest first; public ones unless `includeHidden`. */
-export function tiersOf(
-  em: EntityManager,
+/**
+ * Tiers a platform offers (its own and the global ones), by display order then
+ * price; public ones unless `includeHidden`. From the request's catalogue.
+ */
+export async function tiersOf(
+  ctx: Context,
   platformId: number | null,
   includeHidden: boolean,
 ): Promise<SubscriptionTier[]> {
-  const qb = em.createQueryBuilder(SubscriptionTier, 'tier').where('tier.is_active');
-  if (platformId === null) qb.andWhere('tier.platform_id IS NULL');
-  else qb.andWhere('(tier.platform_id IS NULL OR tier.platform_id = :platformId)', { platformId });
-  if (!includeHidden) qb.andWhere('tier.is_public');
-  return qb.orderBy('tier.display_order', 'ASC').addOrderBy('tier.price_monthly_cents', 'ASC').getMany();
+  const { tiers } = await ctx.loaders.catalog();
+  return [...tiers.values()]
+    .filter(
+      (t) => t.isActive && (t.platformId === null || t.platformId === platformId) && (includeHidden || t.isPublic),
+    )
+    .sort((a, b) => a.displayOrder - b.displayOrder || a.priceMonthlyCents - b.priceMonthlyCents);
 }
 
 /** Starts the TRIAL of a new membership on `tierCode` (default essential), for `config.trialDays` days. */
@@ -147,9 +151,7 @@ export const subscriptionReads = {
     const [tier, used] = await Promise.all([this.tier(ctx, subscription), this.used(ctx, subscription, kind)]);
     const verdict = checkLimit(subscription, tier, kind, used);
     const membership = await ctx.loaders.byId(StorePlatform, { withDeleted: true }).load(subscription.storePlatformId);
-    const tiers = await ctx.loaders.once(`tiers:${membership!.platformId}`, () =>
-      tiersOf(ctx.manager, membership!.platformId, false),
-    );
+    const tiers = await tiersOf(ctx, membership!.platformId, false);
     return { ...verdict, upgradeTo: verdict.allowed ? null : upgradeFor(tiers, tier, kind, used) };
   },
 

@@ -1,18 +1,18 @@
 import type { Context } from '../../context';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
-import { Platform } from '../../entities/tenancy/platform.entity';
+import { platformService } from '../tenancy/platform.service';
 import { tiersOf } from './subscription.service';
 
 /** Tier catalogue reads: hidden tiers (enterprise) only for ADMIN. */
 export const tierService = {
   async list(ctx: Context, platformCode: string | null): Promise<SubscriptionTier[]> {
     if (!platformCode) return this.offeredOn(ctx, null);
-    const platform = await ctx.manager.findOne(Platform, { where: { code: platformCode } });
+    const platform = await platformService.byCode(ctx, platformCode);
     return platform ? this.offeredOn(ctx, platform.id) : [];
   },
 
   /** The tiers a platform offers (null: the global ones). */
   async offeredOn(ctx: Context, platformId: number | null): Promise<SubscriptionTier[]> {
-    return tiersOf(ctx.manager, platformId, !!(await ctx.viewer())?.isAdmin);
+    return tiersOf(ctx, platformId, !!(await ctx.viewer())?.isAdmin);
   },
 };

@@ -14,12 +14,14 @@ export interface UpdatePlatformInput {
 
 /** Platforms are public reference data; ADMIN edits them. */
 export const platformService = {
-  list(ctx: Context): Promise<Platform[]> {
-    return ctx.manager.find(Platform, { order: { id: 'ASC' } });
+  /** Every platform, in id order (from the request's catalogue). */
+  async list(ctx: Context): Promise<Platform[]> {
+    return [...(await ctx.loaders.catalog()).platforms.values()];
   },
 
-  byCode(ctx: Context, code: string): Promise<Platform | null> {
-    return ctx.manager.findOne(Platform, { where: { code } });
+  /** The platform with this code, from the request's catalogue: field resolvers ask per row. */
+  async byCode(ctx: Context, code: string): Promise<Platform | null> {
+    return ctx.loaders.platformByCode(code);
   },
 
   async update(ctx: Context, input: UpdatePlatformInput): Promise<Platform> {
