@@ -17,6 +17,11 @@ export interface Catalog {
   tierFeatures: ReadonlyMap<number, Feature[]>;
 }
 
+const platformOf = (c: Catalog, id: number) => c.platforms.get(id) ?? null;
+const platformWithCode = (c: Catalog, code: string) => [...c.platforms.values()].find((p) => p.code === code) ?? null;
+const tierOf = (c: Catalog, id: number) => c.tiers.get(id) ?? null;
+const featuresOfTier = (c: Catalog, tierId: number) => c.tierFeatures.get(tierId) ?? [];
+
 /**
  * The catalogue kept per database (its driver), shared by requests: its
  * entities are read, never changed (writes load their own rows).
@@ -162,29 +167,33 @@ export class Loaders {
     });
   }
 
-  /** A value from the catalogue: at once when it is loaded, else once it is. */
-  private fromCatalog<T>(read: (catalog: Catalog) => T): T | Promise<T> {
-    return this.loadedCatalog ? read(this.loadedCatalog) : this.catalog().then(read);
+  /**
+   * A value from the catalogue: at once when it is loaded, else once it is.
+   * `read` is a module-level function given `arg`, so a call per field allocates no closure.
+   */
+  private fromCatalog<A, T>(read: (catalog: Catalog, arg: A) => T, arg: A): T | Promise<T> {
+    const loaded = this.loadedCatalog;
+    return loaded ? read(loaded, arg) : this.catalog().then((catalog) => read(catalog, arg));
   }
 
   /** A platform of the catalogue; null for null or an unknown id. */
   platform(id: number | null): Platform | null | Promise<Platform | null> {
-    return id === null ? null : this.fromCatalog((c) => c.platforms.get(id) ?? null);
+    return id === null ? null : this.fromCatalog(platformOf, id);
   }
 
   /** The platform of the catalogue with this code; null when none has it. */
   platformByCode(code: string): Platform | null | Promise<Platform | null> {
-    return this.fromCatalog((c) => [...c.platforms.values()].find((p) => p.code === code) ?? null);
+    return this.fromCatalog(platformWithCode, code);
   }
 
   /** A tier of the catalogue; null for null or an unknown id. */
   tier(id: number | null): SubscriptionTier | null | Promise<SubscriptionTier | null> {
-    return id === null ? null : this.fromCatalog((c) => c.tiers.get(id) ?? null);
+    return id === null ? null : this.fromCatalog(tierOf, id);
   }
 
   /** The registry entries of a tier's feature codes, in registry order. */
   featuresOf(tier: SubscriptionTier): Feature[] | Promise<Feature[]> {
-    return this.fromCatalog((c) => c.tierFeatures.get(tier.id) ?? []);
+    return this.fromCatalog(featuresOfTier, tier.id);
   }
 
   /**

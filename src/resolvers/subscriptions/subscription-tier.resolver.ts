@@ -18,7 +18,7 @@ export class SubscriptionTierResolver {
   }
 
   @FieldResolver(() => Platform, { nullable: true, description: 'null for a global tier' })
-  async platform(@Root() tier: SubscriptionTier, @Ctx() ctx: Context): Promise<Platform | null> {
+  platform(@Root() tier: SubscriptionTier, @Ctx() ctx: Context): Platform | null | Promise<Platform | null> {
     return ctx.loaders.platform(tier.platformId);
   }
 

@@ -32,7 +32,10 @@ export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) 
   }
 
   @FieldResolver(() => SubscriptionTier, { nullable: true })
-  async tier(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<SubscriptionTier | null> {
+  tier(
+    @Root() membership: StorePlatform,
+    @Ctx() ctx: Context,
+  ): SubscriptionTier | null | Promise<SubscriptionTier | null> {
     return ctx.loaders.tier(membership.tierId);
   }
 
