@@ -170,6 +170,16 @@ describe('restoreStore', () => {
       { id: tenant.storeId },
       { token: tenant.ownerToken },
     );
+    // The list of stores reads memberships with its page: the removed one stays out there too.
+    const listed = await server.ok(
+      `query($m: ID!) { stores(merchantId: $m) { edges { node { id platforms { id } } } } }`,
+      { m: tenant.merchantId },
+      { token: tenant.ownerToken },
+    );
+    expect(listed.stores.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
+      id: tenant.storeId,
+      platforms: [{ id: owned.oms }],
+    });
     expect(store.store).toEqual({
       platforms: [{ id: owned.oms }],
       team: [{ id: owned.staff.storeUserId }],
@@ -203,6 +213,21 @@ describe('deleteMerchant and restoreMerchant', () => {
       { token: admin },
     );
     expect(hidden.merchant).toBeNull();
+    // Its deleted stores, listed for ADMIN, show their deleted merchant; their memberships went with them.
+    const deletedStores = await server.ok(
+      `query($m: ID!) { stores(merchantId: $m, onlyDeleted: true) {
+        edges { node { id merchant { id deletedAt } platforms { id } primaryPlatform { id } } } } }`,
+      { m: tenant.merchantId },
+      { token: admin },
+    );
+    expect(deletedStores.stores.edges.map((e: { node: unknown }) => e.node)).toEqual(
+      tenant.storeIds.map((id) => ({
+        id,
+        merchant: { id: tenant.merchantId, deletedAt: expect.any(String) },
+        platforms: [],
+        primaryPlatform: null,
+      })),
+    );
     const listed = await server.ok(
       `{ merchants(onlyDeleted: true, first: 100) { edges { node { id deletedBy { role } } } } }`,
       {},

@@ -49,8 +49,19 @@ describe('SQL statements per request', () => {
     const forLarge = await statementsFor(large.ownerToken, 100);
     expect(forSmall).toBeGreaterThan(0);
     expect(forLarge).toBe(forSmall);
-    // viewer (with the catalogue's version), page of stores, merchants, memberships
-    expect(forLarge).toBe(4);
+    // viewer (with the catalogue's version); the page of stores with its merchants and memberships
+    expect(forLarge).toBe(2);
+
+    // Asked for through fragments, the merchants and memberships still come with the page.
+    const FRAGMENTS = `query { stores(first: 100) { ...Page } }
+      fragment Page on StoreConnection { edges { node { ... on Store { ...Parts } } } }
+      fragment Parts on Store { merchant { name } platforms { platform { code } } }`;
+    const viaFragments = await server.gql(FRAGMENTS, {}, { token: large.ownerToken });
+    expect(viaFragments.data.stores.edges).toHaveLength(100);
+    expect(
+      viaFragments.data.stores.edges.every((e: any) => e.node.merchant.name && e.node.platforms.length === 2),
+    ).toBe(true);
+    expect(Number(viaFragments.headers['x-sql-statements'])).toBe(2);
 
     // A field with an argument resolved per store (its platform found by code) adds statements per depth only.
     const SUBSCRIPTIONS = `{ stores(first: 100) { edges { node { subscription(platformCode: "oms") { status } } } } }`;

@@ -1,8 +1,10 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { EntityTarget } from 'typeorm';
 import type { Context } from '../../context';
 import { AccessDeniedError } from '../../common/errors';
 import { idOf } from '../../common/global-id';
+import { selects } from '../../common/selection';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import { Role } from '../../entities/tenancy/enums';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
@@ -12,6 +14,7 @@ import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { Store } from '../../entities/tenancy/store.entity';
+import type { Prefetch } from '../../loaders/loaders';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { platformService } from '../../services/tenancy/platform.service';
 import { subscriptionReads } from '../../services/subscriptions/subscription.service';
@@ -63,12 +66,31 @@ function membershipsOf(ctx: Context, storeId: number): Promise<StorePlatform[]> 
   return ctx.loaders.childrenOf(StorePlatform, 'storeId').load(storeId);
 }
 
+/**
+ * What a page of stores reads in its own statement for the fields the query
+ * asks of its stores (the loaders of `merchant` and of the memberships, primed):
+ * one round trip for the page, its merchants and memberships.
+ */
+function storePagePrefetch(ctx: Context, info: GraphQLResolveInfo): Prefetch<Store>[] {
+  const asks = (field: string) => selects(info, ['edges', 'node', field]);
+  const prefetch: Prefetch<Store>[] = [];
+  if (asks('merchant')) prefetch.push(ctx.loaders.prefetchById<Store, Merchant>(Merchant, 'merchantId'));
+  if (asks('platforms') || asks('primaryPlatform') || asks('subscription')) {
+    prefetch.push(ctx.loaders.prefetchChildren<Store, StorePlatform>(StorePlatform, 'storeId'));
+  }
+  return prefetch;
+}
+
 @Resolver(() => Store)
 export class StoreResolver extends SoftDeletableResolver(Store) {
   @Authorized()
   @Query(() => StoreConnection, { description: 'The stores the caller may see' })
-  async stores(@Args(() => StoresArgs) args: StoresArgs, @Ctx() ctx: Context): Promise<Connection<Store>> {
-    const { page, count } = await storeService.list(ctx, args);
+  async stores(
+    @Args(() => StoresArgs) args: StoresArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Store>> {
+    const { page, count } = await storeService.list(ctx, args, storePagePrefetch(ctx, info));
     return toConnection(StoreConnection, page, count);
   }
 

@@ -1,5 +1,6 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { leanEntities, leanQuery, leanShape } from '../../db/lean';
+import { leanEntitiesWith, leanQuery, leanShape } from '../../db/lean';
+import type { Prefetch } from '../../loaders/loaders';
 import { AccessDeniedError, InvalidInputError } from '../../common/errors';
 import { decodeCursor, toPage, type Page } from '../../common/pagination';
 import type { Viewer } from './viewer';
@@ -22,7 +23,8 @@ export type Condition = [sql: string, ...values: unknown[]];
 /**
  * A keyset page of a top-level list plus its lazy total, as lean prepared
  * statements (src/db/lean.ts). Deleted rows are shown only to ADMIN, and
- * only when asked for.
+ * only when asked for. `prefetch`: rows the page's fields will ask loaders
+ * for, read by the page's statement and primed into those loaders.
  */
 export async function listPage<T extends ObjectLiteral & { id: number }>(
   manager: EntityManager,
@@ -30,6 +32,7 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
   entity: EntityTarget<T>,
   conditions: Condition[],
   args: ListArgs,
+  prefetch: Prefetch<T>[] = [],
 ): Promise<Listing<T>> {
   const shape = leanShape(manager, entity);
   const all = [...conditions];
@@ -49,14 +52,16 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
   });
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const afterId = afterIdOf(args.after);
-  const rows = await leanEntities(
+  const { entities: rows, related } = await leanEntitiesWith(
     manager,
     entity,
     `SELECT * FROM "${shape.table}" t
       ${filter ? `${filter} AND` : 'WHERE'} t.id > $${params.length + 1}
       ORDER BY t.id LIMIT $${params.length + 2}`,
     [...params, afterId, args.first + 1],
+    prefetch.map((p) => p.sql(shape)),
   );
+  prefetch.forEach((p, i) => p.prime(rows, related[i]));
   const count = async () => {
     const [row] = await leanQuery<{ n: number }>(
       manager,

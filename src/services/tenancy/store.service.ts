@@ -3,6 +3,7 @@ import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/erro
 import { idOf, toGlobalId } from '../../common/global-id';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
+import type { Prefetch } from '../../loaders/loaders';
 import { listPage, type Condition, type ListArgs, type Listing } from './listing';
 import { findMerchantInScope, findStoreInScope, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
@@ -42,7 +43,8 @@ function uniqueStoreError(error: unknown): DomainError | null {
 
 /** Stores: scoped reads, owner/ADMIN writes, cascading soft delete and exact restore. */
 export const storeService = {
-  async list(ctx: Context, args: StoreListArgs): Promise<Listing<Store>> {
+  /** The stores the viewer may see; `prefetch`: see listPage. */
+  async list(ctx: Context, args: StoreListArgs, prefetch: Prefetch<Store>[] = []): Promise<Listing<Store>> {
     const viewer = await viewerOf(ctx);
     const conditions: Condition[] = [];
     if (!viewer.isAdmin) {
@@ -60,7 +62,7 @@ export const storeService = {
         args.platformCode,
       ]);
     }
-    return listPage(ctx.manager, viewer, Store, conditions, args);
+    return listPage(ctx.manager, viewer, Store, conditions, args, prefetch);
   },
 
   async get(ctx: Context, id: number): Promise<Store | null> {
