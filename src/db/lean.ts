@@ -139,29 +139,35 @@ export async function leanEntities<T extends ObjectLiteral>(
   return (await leanEntitiesWith(manager, entity, sql, parameters, [])).entities;
 }
 
+/** A relation read along with a list's rows: `sql` selects rows of `entity` over those rows, named `page`. */
+export interface LeanRelated {
+  entity: EntityTarget<ObjectLiteral>;
+  sql: string;
+}
+
 /**
- * `leanEntities`, and in the same statement what each of `related` selects
- * over those rows: each is a scalar subquery giving a JSON array, in which
- * the rows are the relation `page` (e.g. the merchants of a page of stores).
- * One round trip where loaders would take one more per relation.
+ * `leanEntities`, and in the same statement the rows each of `related`
+ * selects over those rows (e.g. the merchants of a page of stores), each as
+ * one more JSON array. One round trip where loaders would take one more per
+ * relation.
  */
 export async function leanEntitiesWith<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   sql: string,
   parameters: unknown[],
-  related: string[],
-): Promise<{ entities: T[]; related: Array<Array<Record<string, unknown>>> }> {
+  related: LeanRelated[],
+): Promise<{ entities: T[]; related: ObjectLiteral[][] }> {
   const shape = leanShape(manager, entity);
-  const columns = related.map((subquery, i) => `, (${subquery}) AS r${i}`).join('');
-  const [row] = await leanQuery<Record<string, Array<Record<string, unknown>> | null>>(
+  const asJson = (from: string) => `SELECT coalesce(json_agg(e ORDER BY e.id), '[]') FROM ${from} e`;
+  const columns = related.map((r, i) => `, (${asJson(`(${r.sql})`)}) AS r${i}`).join('');
+  const [row] = await leanQuery<Record<string, Array<Record<string, unknown>>>>(
     manager,
-    `WITH page AS (${sql})
-     SELECT (SELECT coalesce(json_agg(e ORDER BY e.id), '[]') FROM page e) AS rows${columns}`,
+    `WITH page AS (${sql}) SELECT (${asJson('page')}) AS rows${columns}`,
     parameters,
   );
   return {
-    entities: row.rows!.map((json) => shape.fromJson(json)),
-    related: related.map((_, i) => row[`r${i}`] ?? []),
+    entities: row.rows.map((json) => shape.fromJson(json)),
+    related: related.map((r, i) => row[`r${i}`].map((json) => leanShape(manager, r.entity).fromJson(json))),
   };
 }

@@ -59,7 +59,7 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
       ${filter ? `${filter} AND` : 'WHERE'} t.id > $${params.length + 1}
       ORDER BY t.id LIMIT $${params.length + 2}`,
     [...params, afterId, args.first + 1],
-    prefetch.map((p) => p.sql(shape)),
+    prefetch.map((p) => p.related(shape)),
   );
   prefetch.forEach((p, i) => p.prime(rows, related[i]));
   const count = async () => {
