@@ -86,6 +86,22 @@ const leanShapes = (ctx: Context) =>
     leanShape(ctx.manager, Customer),
   ] as const;
 
+/**
+ * The card lookup's statement by the column looked up and whether the
+ * statement checks a signed-in user's scope ($2): built once, not per request.
+ */
+const cardLookupSql = (column: 'card_number' | 'qr_code_data', scoped: boolean) =>
+  `SELECT to_json(c) AS card, to_json(p) AS program, to_json(cu) AS customer
+     FROM loyalty_cards c
+     JOIN loyalty_programs p ON p.id = c.program_id
+     LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
+    WHERE c.${column} = $1 AND c.deleted_at IS NULL
+      ${scoped ? `AND ${userSeesMerchantSql('$2', 'c.merchant_id')}` : ''}`;
+const CARD_LOOKUP_SQL = {
+  card_number: { scoped: cardLookupSql('card_number', true), unscoped: cardLookupSql('card_number', false) },
+  qr_code_data: { scoped: cardLookupSql('qr_code_data', true), unscoped: cardLookupSql('qr_code_data', false) },
+};
+
 export const loyaltyReads = {
   async program(ctx: Context, id: number): Promise<LoyaltyProgram | null> {
     const program = await ctx.loaders.byId(LoyaltyProgram).load(id);
@@ -156,12 +172,7 @@ export const loyaltyReads = {
     type Json = Record<string, unknown>;
     const rows = await leanQuery<{ card: Json; program: Json; customer: Json | null }>(
       ctx.manager,
-      `SELECT to_json(c) AS card, to_json(p) AS program, to_json(cu) AS customer
-         FROM loyalty_cards c
-         JOIN loyalty_programs p ON p.id = c.program_id
-         LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
-        WHERE c.${ref.cardNumber ? 'card_number' : 'qr_code_data'} = $1 AND c.deleted_at IS NULL
-          ${byUser ? `AND ${userSeesMerchantSql('$2', 'c.merchant_id')}` : ''}`,
+      CARD_LOOKUP_SQL[ref.cardNumber ? 'card_number' : 'qr_code_data'][byUser ? 'scoped' : 'unscoped'],
       byUser ? [ref.cardNumber ?? ref.qrCodeData, ctx.tokenUserId] : [ref.cardNumber ?? ref.qrCodeData],
     );
     if (!rows.length) return null;
