@@ -1,0 +1,37 @@
+import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { selects } from './selection';
+
+/** What a resolver of the operation's first root field would get as its info. */
+function infoOf(document: string) {
+  const parsed = parse(document);
+  const operation = parsed.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+  const fragments = Object.fromEntries(
+    parsed.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
+  );
+  return { fieldNodes: [operation.selectionSet.selections[0] as FieldNode], fragments };
+}
+
+describe('selects', () => {
+  it('finds a nested field by name, under an alias too', () => {
+    const info = infoOf('{ stores { edges { node { owner: merchant { name } } } } }');
+    expect(selects(info, ['edges', 'node', 'merchant'])).toBe(true);
+    expect(selects(info, ['edges', 'node', 'owner'])).toBe(false);
+    expect(selects(info, ['edges', 'node', 'platforms'])).toBe(false);
+    expect(selects(info, ['node'])).toBe(false);
+  });
+
+  it('follows fragment spreads and inline fragments', () => {
+    const info = infoOf(`{ stores { ...Page } }
+      fragment Page on StoreConnection { edges { node { ... on Store { ...Parts } } } }
+      fragment Parts on Store { platforms { platform { code } } }`);
+    expect(selects(info, ['edges', 'node', 'platforms', 'platform', 'code'])).toBe(true);
+    expect(selects(info, ['edges', 'node', 'merchant'])).toBe(false);
+  });
+
+  it('counts a field under @skip as asked for: reading ahead may read too much, never too little', () => {
+    const info = infoOf('{ stores { edges { node { merchant @skip(if: true) { name } } } } }');
+    expect(selects(info, ['edges', 'node', 'merchant'])).toBe(true);
+  });
+});
