@@ -9,4 +9,14 @@ describe('schema.graphql', () => {
     const committed = readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8');
     expect(committed).toBe(`${printSchema(await createSchema())}\n`);
   });
+
+  it('keeps the input type names clients already declare in their operations', async () => {
+    const schema = await createSchema();
+    const enrol = schema.getMutationType()!.getFields().enrollCustomer.args[0];
+    expect(String(enrol.type)).toBe('EnrollCustomerInput!');
+    expect(schema.getType('EnrollCustomerDetails')).toBeDefined();
+    expect(String((schema.getType('EnrollCustomerInput') as any).getFields().customer.type)).toBe(
+      'EnrollCustomerDetails',
+    );
+  });
 });

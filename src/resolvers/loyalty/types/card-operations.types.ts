@@ -84,6 +84,10 @@ export class VoidPointsInput extends CounterOperationInput {
   reason!: string;
 }
 
+/** The customer's details of an enrolment; the public name predates the shared class. */
+@InputType('EnrollCustomerDetails')
+export class EnrollCustomerDetails extends CustomerDetailsInput {}
+
 @InputType()
 export class EnrollCustomerInput {
   @Field(() => ID)
@@ -98,10 +102,10 @@ export class EnrollCustomerInput {
   })
   customerId?: string | null;
 
-  @Field(() => CustomerDetailsInput, { nullable: true, description: 'Found or created at this store by email' })
+  @Field(() => EnrollCustomerDetails, { nullable: true, description: 'Found or created at this store by email' })
   @IsOptional()
   @ValidateNested()
-  customer?: CustomerDetailsInput | null;
+  customer?: EnrollCustomerDetails | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
