@@ -41,7 +41,9 @@ export function leanShape<T extends ObjectLiteral>(manager: EntityManager, entit
 }
 
 function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
-  const columns: LeanColumn[] = metadata.columns.map((c) => ({
+  // Columns TypeORM leaves out of reads (`select: false`: password, key, PIN and token hashes) stay out here
+  // too: the statements select `*`, but their entities never carry those values.
+  const columns: LeanColumn[] = metadata.columns.filter((c) => c.isSelect).map((c) => ({
     database: c.databaseName,
     property: c.propertyName,
     transformer: Array.isArray(c.transformer) ? undefined : c.transformer,

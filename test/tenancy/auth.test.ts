@@ -1,5 +1,7 @@
 import { ADMIN, TestServer } from '../support/server';
 import { adminToken, addTeamMember, createTenant, login, unique } from '../factories/tenancy';
+import { leanEntities } from '../../src/db/lean';
+import { User } from '../../src/entities/tenancy/user.entity';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -167,5 +169,17 @@ describe('team invitations', () => {
       { token: admin },
     );
     expect(store.store.name).not.toBe('Renamed by staff');
+  });
+});
+
+describe('lean reads', () => {
+  it('leave out the columns TypeORM never selects: a loaded user carries no password hash', async () => {
+    const tenant = await createTenant(server);
+    const [{ id }] = await server.dataSource.query(`SELECT id FROM users WHERE email = $1`, [tenant.ownerEmail]);
+    const [stored] = await server.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [id]);
+    expect(stored.password_hash).toEqual(expect.any(String));
+    const [user] = await leanEntities(server.dataSource.manager, User, `SELECT * FROM users t WHERE t.id = $1`, [id]);
+    expect(user).toMatchObject({ id, email: tenant.ownerEmail });
+    expect(user).not.toHaveProperty('passwordHash');
   });
 });
