@@ -43,12 +43,14 @@ export function leanShape<T extends ObjectLiteral>(manager: EntityManager, entit
 function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
   // Columns TypeORM leaves out of reads (`select: false`: password, key, PIN and token hashes) stay out here
   // too: the statements select `*`, but their entities never carry those values.
-  const columns: LeanColumn[] = metadata.columns.filter((c) => c.isSelect).map((c) => ({
-    database: c.databaseName,
-    property: c.propertyName,
-    transformer: Array.isArray(c.transformer) ? undefined : c.transformer,
-    isDate: DATE_TYPES.has(c.type),
-  }));
+  const columns: LeanColumn[] = metadata.columns
+    .filter((c) => c.isSelect)
+    .map((c) => ({
+      database: c.databaseName,
+      property: c.propertyName,
+      transformer: Array.isArray(c.transformer) ? undefined : c.transformer,
+      isDate: DATE_TYPES.has(c.type),
+    }));
   if (metadata.columns.some((c) => Array.isArray(c.transformer) || c.embeddedMetadata)) {
     throw new Error(`${metadata.name}: lean reads do not handle embedded columns or transformer chains`);
   }
