@@ -195,6 +195,20 @@ export class Loaders {
   /** The catalogue once this request has it: its readers then answer without a promise per field. */
   private loadedCatalog: Catalog | undefined;
 
+  /** Set once this request changed the catalogue: the version its viewer statement read is older than that. */
+  private catalogWritten = false;
+
+  /**
+   * For a request that has just committed a change to platforms, tiers or
+   * features: its next catalogue read loads them afresh instead of trusting
+   * the version read before the change (the answer would show the old rows).
+   */
+  catalogChanged(): void {
+    this.catalogWritten = true;
+    this.loadedCatalog = undefined;
+    this.memos.delete('catalog');
+  }
+
   /**
    * The reference catalogue: every platform, tier and feature (a few dozen
    * rows), which memberships, subscriptions and features resolve their
@@ -209,7 +223,8 @@ export class Loaders {
     return this.once('catalog', async () => {
       const driver = this.manager.connection.driver;
       const kept = catalogs.get(driver);
-      if (kept && kept.version === (await this.catalogVersion())) return (this.loadedCatalog = kept.catalog);
+      if (kept && !this.catalogWritten && kept.version === (await this.catalogVersion()))
+        return (this.loadedCatalog = kept.catalog);
       const [row] = await leanQuery<
         Record<'platforms' | 'tiers' | 'features', Array<Record<string, unknown>>> & { version: number }
       >(
@@ -234,7 +249,8 @@ export class Loaders {
         }),
       );
       const catalog: Catalog = { platforms: byId(Platform, row.platforms), tiers, features, tierFeatures };
-      if (!kept || row.version > kept.version) catalogs.set(driver, { version: row.version, catalog });
+      // Any other version replaces what is kept: each request checks the version it read against it anyway.
+      if (row.version !== kept?.version) catalogs.set(driver, { version: row.version, catalog });
       return (this.loadedCatalog = catalog);
     });
   }

@@ -280,6 +280,32 @@ describe('ADMIN tools', () => {
     expect(unknown.updateSubscriptionTier.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['featureCodes'] }]);
   });
 
+  it("answers a tier change with the tier's new features, though the catalogue was in memory", async () => {
+    const TIERS = `{ subscriptionTiers { id code featureCodes features { code } } }`;
+    const tiers = (await server.ok(TIERS, {}, { token: admin })).subscriptionTiers; // the catalogue is in memory now
+    const enterprise = tiers.find((t: { code: string }) => t.code === 'enterprise');
+    expect(enterprise.featureCodes).not.toContain('order_export');
+    const SET = `mutation($input: UpdateSubscriptionTierInput!) { updateSubscriptionTier(input: $input) {
+      tier { features { code } } userErrors { code } } }`;
+    try {
+      const changed = await server.ok(
+        SET,
+        { input: { id: enterprise.id, featureCodes: [...enterprise.featureCodes, 'order_export'] } },
+        { token: admin },
+      );
+      expect(changed.updateSubscriptionTier.userErrors).toEqual([]);
+      expect(changed.updateSubscriptionTier.tier.features.map((f: { code: string }) => f.code)).toContain(
+        'order_export',
+      );
+      const after = (await server.ok(TIERS, {}, { token: admin })).subscriptionTiers;
+      expect(after.find((t: { code: string }) => t.code === 'enterprise').features).toContainEqual({
+        code: 'order_export',
+      });
+    } finally {
+      await server.ok(SET, { input: { id: enterprise.id, featureCodes: enterprise.featureCodes } }, { token: admin });
+    }
+  });
+
   it('takes a capacity snapshot and lists it by date', async () => {
     await createTenant(server, { platform: 'oms' });
     expect((await server.ok(RUN, { job: 'CAPACITY_SNAPSHOT' }, { token: admin })).runMaintenance.processed).toBe(1);

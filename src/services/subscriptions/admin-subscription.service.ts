@@ -46,7 +46,7 @@ function sent<T extends object>(input: T): Partial<T> {
 export const adminSubscriptionService = {
   async updateTier(ctx: Context, id: string, changes: TierChanges): Promise<SubscriptionTier> {
     try {
-      return await ctx.dataSource.transaction(async (em) => {
+      const saved = await ctx.dataSource.transaction(async (em) => {
         const key = idOf('SubscriptionTier', id);
         const tier =
           key === null
@@ -65,6 +65,8 @@ export const adminSubscriptionService = {
         Object.assign(tier, sent(changes));
         return await em.save(tier);
       });
+      ctx.loaders.catalogChanged();
+      return saved;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError(UserErrorCode.ALREADY_EXISTS, 'Another tier uses this Stripe id or code', ['id']);

@@ -26,7 +26,7 @@ export const platformService = {
 
   async update(ctx: Context, input: UpdatePlatformInput): Promise<Platform> {
     try {
-      return await ctx.dataSource.transaction(async (em) => {
+      const saved = await ctx.dataSource.transaction(async (em) => {
         const id = idOf('Platform', input.id);
         const platform = id === null ? null : await em.findOne(Platform, { where: { id } });
         if (!platform) throw notFound('Platform', ['id']);
@@ -37,6 +37,8 @@ export const platformService = {
         if (input.settings != null) platform.settings = input.settings;
         return await em.save(platform);
       });
+      ctx.loaders.catalogChanged();
+      return saved;
     } catch (error) {
       if (isUniqueViolation(error, 'uq_platforms_domain')) {
         throw new DomainError(UserErrorCode.ALREADY_EXISTS, 'Another platform uses this domain', ['domain']);
