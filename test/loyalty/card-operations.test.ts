@@ -1,3 +1,4 @@
+import { idOf } from '../../src/common/global-id';
 import { TestServer } from '../support/server';
 import { adminToken, addTeamMember, createTenant } from '../factories/tenancy';
 import { createLoyaltyTenant, enroll, newKey, type LoyaltyTenant } from '../factories/loyalty';
@@ -307,6 +308,32 @@ describe('refusals and isolation', () => {
     expect(
       (await run(STAMP, { storeId: tenant.storeId, card: { id: card.id } }, tenant.ownerToken)).userErrors[0].code,
     ).toBe('PROGRAM_INACTIVE');
+  });
+
+  it("serves no card of a program that is no longer the merchant's live one", async () => {
+    const tenant = await createLoyaltyTenant(server);
+    const { card } = await enroll(server, tenant);
+    // A live card left on a deleted program (e.g. enrolled while its program was deleted), and a new program.
+    await server.dataSource.query(`UPDATE loyalty_programs SET deleted_at = now() WHERE id = $1`, [
+      idOf('LoyaltyProgram', tenant.programId),
+    ]);
+    const created = await server.ok(
+      `mutation($input: CreateLoyaltyProgramInput!) { createLoyaltyProgram(input: $input) { userErrors { code } } }`,
+      {
+        input: {
+          merchantId: tenant.merchantId,
+          loyaltyType: 'STAMPS',
+          requireStaffPin: false,
+          cooldownMinutes: 0,
+          maxDailyStamps: 100,
+          stampsTarget: 1,
+        },
+      },
+      { token: tenant.ownerToken },
+    );
+    expect(created.createLoyaltyProgram.userErrors).toEqual([]);
+    const stamped = await run(STAMP, { storeId: tenant.storeId, card: { id: card.id } }, tenant.ownerToken);
+    expect(stamped.userErrors).toEqual([{ code: 'NOT_FOUND', message: 'Card not found', field: ['card'] }]);
   });
 });
 

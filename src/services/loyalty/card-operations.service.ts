@@ -98,6 +98,8 @@ async function counterOperation(
       idempotencyKey: input.idempotencyKey,
       stampsToday: options.countStampsToday,
     });
+    // The rules applied are the merchant's live program's: a card of another (deleted) program is not served.
+    if (card.programId !== program.id) throw notFound('Card', ['card']);
     if (replay) return { card, transaction: replay, program };
     if (!card.isActive) refuse(UserErrorCode.CARD_INACTIVE, 'The card is inactive', ['card']);
     const record: Counter['record'] = async (changes, entry) => {

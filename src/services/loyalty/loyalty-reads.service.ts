@@ -93,7 +93,7 @@ const leanShapes = (ctx: Context) =>
 const cardLookupSql = (column: 'card_number' | 'qr_code_data', scoped: boolean) =>
   `SELECT to_json(c) AS card, to_json(p) AS program, to_json(cu) AS customer
      FROM loyalty_cards c
-     JOIN loyalty_programs p ON p.id = c.program_id
+     LEFT JOIN loyalty_programs p ON p.id = c.program_id AND p.deleted_at IS NULL
      LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
     WHERE c.${column} = $1 AND c.deleted_at IS NULL
       ${scoped ? `AND ${userSeesMerchantSql('$2', 'c.merchant_id')}` : ''}`;
@@ -170,7 +170,7 @@ export const loyaltyReads = {
     // A signed-in user's scope is checked in the statement itself: no viewer statement first.
     const byUser = ctx.tokenUserId !== null;
     type Json = Record<string, unknown>;
-    const rows = await leanQuery<{ card: Json; program: Json; customer: Json | null }>(
+    const rows = await leanQuery<{ card: Json; program: Json | null; customer: Json | null }>(
       ctx.manager,
       CARD_LOOKUP_SQL[ref.cardNumber ? 'card_number' : 'qr_code_data'][byUser ? 'scoped' : 'unscoped'],
       byUser ? [ref.cardNumber ?? ref.qrCodeData, ctx.tokenUserId] : [ref.cardNumber ?? ref.qrCodeData],
@@ -179,7 +179,9 @@ export const loyaltyReads = {
     const found = card.fromJson(rows[0].card);
     if (!byUser && !scope.canSeeMerchant(await ctx.viewer(), found.merchantId)) return null;
     // The card's program and customer come with it: resolving them needs no further statement.
-    ctx.loaders.byId(LoyaltyProgram).prime(found.programId, program.fromJson(rows[0].program));
+    // Live rows only, as the loaders they prime read them.
+    const cardProgram = rows[0].program;
+    ctx.loaders.byId(LoyaltyProgram).prime(found.programId, cardProgram && program.fromJson(cardProgram));
     const cardCustomer = rows[0].customer;
     ctx.loaders.byId(Customer).prime(found.customerId, cardCustomer && customer.fromJson(cardCustomer));
     return found;
