@@ -112,7 +112,10 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
     '/stores/:storeId/customers.csv',
     customerExportHandler((req) => requestContext(deps, req, null)),
   );
-  app.use(GRAPHQL_PATHS, (req, res) => graphql(req, res, graphqlPathPlatform(req.originalUrl) ?? null));
+  // Express matched the path (case-insensitively, as before the POST shortcut): its parameter names the platform.
+  app.use(GRAPHQL_PATHS, (req, res) =>
+    graphql(req, res, typeof req.params.platformCode === 'string' ? req.params.platformCode : null),
+  );
 
   const handler: RequestListener = (req, res) =>
     logRequest(req, res, () => {

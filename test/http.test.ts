@@ -62,6 +62,14 @@ describe('HTTP side routes', () => {
   it('serves the same API under /platforms/{code}/graphql', async () => {
     const data = await server.ok(`{ currentPlatform { code } }`, {}, { path: '/platforms/oms/graphql' });
     expect(data.currentPlatform).toEqual({ code: 'oms' });
+    // A path the POST shortcut does not match goes through Express, which matches it as it always did.
+    const other = await server.ok(`{ currentPlatform { code } }`, {}, { path: '/Platforms/loyalty/GraphQL' });
+    expect(other.currentPlatform).toEqual({ code: 'loyalty' });
+    const query = encodeURIComponent('{ currentPlatform { code } }');
+    const viaGet = await fetch(`${server.url}/platforms/loyalty/graphql?query=${query}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
+    expect((await viaGet.json()).data.currentPlatform).toEqual({ code: 'loyalty' });
   });
 
   it('answers a GraphQL query sent as GET, as Apollo does (with its CSRF preflight header)', async () => {
