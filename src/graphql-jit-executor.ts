@@ -24,7 +24,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
           let query = compiled.get(key);
           if (!query) {
             const result = compileQuery(schema, request.document, request.operationName ?? undefined);
-            if (!isCompiledQuery(result)) return result;
+            if (!isCompiledQuery(result)) return withStandardErrors(result);
             if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
             compiled.set(key, result);
             query = result;
