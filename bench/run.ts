@@ -1290,7 +1290,11 @@ async function main(): Promise<void> {
   console.log(`\n${report}`);
   console.log(`written to ${path.relative(ROOT, RESULTS_FILE)} in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
   clearTimeout(watchdog);
-  const failed = runs.some((r) => r.non2xx || r.errors || r.bad.size) || (ledger && ledger.mismatched > 0);
+  // Exit 1 when any target's check failed (speed, statements, ledger) or any answer was wrong.
+  const failed =
+    checks.some((c) => c.startsWith('FAIL')) ||
+    runs.some((r) => r.non2xx || r.errors || r.bad.size) ||
+    (ledger && ledger.mismatched > 0);
   process.exitCode = failed ? 1 : 0;
 }
 
