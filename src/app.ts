@@ -35,7 +35,7 @@ export async function requestContext(
   req: IncomingMessage,
   platformCode: string | null,
 ): Promise<Context> {
-  const request: RequestStore = { requestId: req.id, userId: null, sqlStatements: 0 };
+  const request: RequestStore = { userId: null, sqlStatements: 0 };
   const scoped = requestDataSource(dataSource, request);
   const credential = await authenticate(config, scoped.manager, req);
   const tokenUserId = credential?.kind === 'user' ? credential.userId : null;

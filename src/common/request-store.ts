@@ -6,7 +6,6 @@ import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
  * the acting user from it.
  */
 export interface RequestStore {
-  requestId: string;
   userId: number | null;
   sqlStatements: number;
 }

@@ -74,19 +74,6 @@ async function assertCanSeeMerchant(ctx: Context, merchantId: number): Promise<v
 }
 
 /**
- * Reads of programs, cards and ledgers. A program, its cards and their
- * ledgers are visible to whoever may see the merchant (ADMIN, the owner, team
- * members of any of its stores); staff PINs only to who may manage it.
- * Everything goes through the request's loaders.
- */
-const leanShapes = (ctx: Context) =>
-  [
-    leanShape(ctx.manager, LoyaltyCard),
-    leanShape(ctx.manager, LoyaltyProgram),
-    leanShape(ctx.manager, Customer),
-  ] as const;
-
-/**
  * The card lookup's statement by the column looked up and whether the
  * statement checks a signed-in user's scope ($2): built once, not per request.
  */
@@ -102,6 +89,13 @@ const CARD_LOOKUP_SQL = {
   qr_code_data: { scoped: cardLookupSql('qr_code_data', true), unscoped: cardLookupSql('qr_code_data', false) },
 };
 
+/**
+ * Reads of programs, cards and ledgers. A program, its cards and their
+ * ledgers are visible to whoever may see the merchant (ADMIN, the owner, team
+ * members of any of its stores); staff PINs only to who may manage it. Reads
+ * go through the request's loaders, but for the card lookup and the card
+ * search, which run one statement of their own.
+ */
 export const loyaltyReads = {
   async program(ctx: Context, id: number): Promise<LoyaltyProgram | null> {
     const program = await ctx.loaders.byId(LoyaltyProgram).load(id);
@@ -166,7 +160,9 @@ export const loyaltyReads = {
   ): Promise<LoyaltyCard | null> {
     const given = [ref.cardNumber, ref.qrCodeData].filter((v) => v != null && v !== '');
     if (given.length !== 1) throw new InvalidInputError('Give exactly one of cardNumber or qrCodeData', 'cardNumber');
-    const [card, program, customer] = leanShapes(ctx);
+    const card = leanShape(ctx.manager, LoyaltyCard);
+    const program = leanShape(ctx.manager, LoyaltyProgram);
+    const customer = leanShape(ctx.manager, Customer);
     // A signed-in user's scope is checked in the statement itself: no viewer statement first.
     const byUser = ctx.tokenUserId !== null;
     type Json = Record<string, unknown>;
