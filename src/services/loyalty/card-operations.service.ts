@@ -6,7 +6,7 @@ import { DomainError, InvalidInputError, UserErrorCode, isUniqueViolation, notFo
 import { idOf } from '../../common/global-id';
 import { LoyaltyTransactionType as Type } from '../../entities/loyalty/enums';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
-import type { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
+import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
@@ -40,6 +40,21 @@ type Ledger = Pick<
   | 'relatedTransactionId'
 >;
 
+/** The card's counters RECORD_SQL writes: the only changes a counter operation makes to the card. */
+type CardCounters = Pick<
+  LoyaltyCard,
+  | 'stampCount'
+  | 'totalStampsEarned'
+  | 'stampsRedeemed'
+  | 'pointsBalance'
+  | 'totalPointsEarned'
+  | 'pointsRedeemed'
+  | 'totalPointsVoided'
+  | 'lastStampAt'
+  | 'lastPointsAt'
+  | 'lastRedemptionAt'
+>;
+
 interface Counter {
   em: EntityManager;
   store: LoyaltyStore;
@@ -50,7 +65,7 @@ interface Counter {
   /** Stamps given to the card today, in the merchant's time zone (counted when the operation asks). */
   stampsToday: number;
   /** Applies the card's new counters and writes the ledger row, in one go. */
-  record(changes: Partial<LoyaltyCard>, entry: Partial<Ledger> & Pick<Ledger, 'type'>): Promise<LoyaltyTransaction>;
+  record(changes: Partial<CardCounters>, entry: Partial<Ledger> & Pick<Ledger, 'type'>): Promise<LoyaltyTransaction>;
 }
 
 const refuse = (code: UserErrorCode, message: string, field?: string[]): never => {
@@ -92,6 +107,8 @@ async function counterOperation(
   options: { countStampsToday?: boolean } = {},
 ): Promise<CardResult> {
   const { store, program } = await loyaltyContextOf(ctx, input.storeId);
+  // The answer's card { program } needs no statement of its own.
+  ctx.loaders.byId(LoyaltyProgram).prime(program.id, program);
   const pin = await checkStaffPin(ctx, program, store.id, input.staffPin);
   return ctx.dataSource.transaction(async (em) => {
     const { card, now, replay, stampsToday } = await lockCard(em, store.merchantId, input.card, {
@@ -361,6 +378,8 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
     throw new InvalidInputError('Give exactly one of customerId or customer', 'customerId');
   }
   const { store, program } = await loyaltyContextOf(ctx, input.storeId);
+  // The answer's card { program } needs no statement of its own.
+  ctx.loaders.byId(LoyaltyProgram).prime(program.id, program);
   if (idOf('LoyaltyProgram', input.programId) !== program.id) throw notFound('Loyalty program', ['programId']);
   for (let attempt = 0; ; attempt++) {
     try {
