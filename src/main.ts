@@ -139,10 +139,8 @@ async function main(): Promise<void> {
     log.fatal({ err }, 'uncaught exception');
     void shutdown('uncaughtException', 1);
   });
-  process.on('unhandledRejection', (err) => {
-    log.fatal({ err }, 'unhandled promise rejection');
-    void shutdown('unhandledRejection', 1);
-  });
+  // A promise nobody awaited leaves no state half-changed, unlike a throw that unwound a stack: log it, keep serving.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
 
   booting = (async () => {
     let url = config.databaseUrl;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
@@ -60,9 +60,10 @@ export class TestServer {
     private readonly stopApp: () => Promise<void>,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestServer> {
+  /** `log`: the server's logger (default: silent unless TEST_LOG_LEVEL says otherwise). */
+  static async start(env: Record<string, string> = {}, log?: Logger): Promise<TestServer> {
     const config = loadConfig({ NODE_ENV: 'test', ...env });
-    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    log ??= pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
     const dataSource = createDataSource(testDatabaseUrl(), { poolSize: 20, log });
     await dataSource.initialize();
     const { handler, stop } = await createApp({ dataSource, config, log });
