@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { requestDataSource, type RequestStore } from './common/request-store';
-import { depthLimitPlugin, formatError } from './graphql-rules';
+import { requestRulesPlugin, formatError } from './graphql-rules';
 import { graphiqlHandler } from './http/graphiql';
 import { healthRoutes } from './http/health';
 import { httpLogger } from './logger';
@@ -20,6 +20,7 @@ import { jitGateway } from './graphql-jit-executor';
 import { authenticate, InvalidTokenError } from './http/authenticate';
 import { customerExportHandler } from './http/customer-export';
 import { graphqlHandler, graphqlPathPlatform } from './http/graphql-post';
+import { failRequest, guardedListener } from './http/request-guard';
 
 export interface AppDeps {
   dataSource: DataSource;
@@ -65,13 +66,15 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
     formatError: formatError(log, config.nodeEnv === 'development'),
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     introspection: true,
+    // Past this many tokens the parser stops with GRAPHQL_PARSE_FAILED, before its recursion can exhaust the stack.
+    parseOptions: { maxTokens: config.maxQueryTokens },
     // main.ts owns the signals: it drains HTTP before Apollo stops.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of GraphQL responses here; the default plugin walks every field for hints.
       ApolloServerPluginCacheControlDisabled(),
-      depthLimitPlugin(config.maxQueryDepth),
+      requestRulesPlugin(config.maxQueryDepth),
       {
         async requestDidStart() {
           return {
@@ -97,7 +100,7 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
         throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
     },
-    (error) => log.error({ err: error }, 'GraphQL request failed'),
+    { log, maxTokens: config.maxQueryTokens },
   );
 
   const logRequest = httpLogger(log);
@@ -117,11 +120,17 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
     graphql(req, res, typeof req.params.platformCode === 'string' ? req.params.platformCode : null),
   );
 
-  const handler: RequestListener = (req, res) =>
+  // Express's own answer to a route that threw would be an HTML page (with the stack outside production).
+  app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) =>
+    failRequest(log, req, res, error),
+  );
+
+  const handler = guardedListener(log, (req, res) =>
     logRequest(req, res, () => {
       const platformCode = req.method === 'POST' ? graphqlPathPlatform(req.url) : undefined;
       if (platformCode === undefined) app(req, res);
-      else void graphql(req, res, platformCode);
-    });
+      else return graphql(req, res, platformCode);
+    }),
+  );
   return { handler, stop: () => apollo.stop() };
 }

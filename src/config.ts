@@ -13,6 +13,8 @@ export interface Config {
   jwt: { secret: string; expiresIn: string };
   admin: { email: string; password: string } | undefined;
   maxQueryDepth: number;
+  /** Tokens a GraphQL document may have: the parser stops past it (bounds parse time and nesting). */
+  maxQueryTokens: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Key of the staff PIN HMAC (STAFF_PIN_SECRET); a development default outside production. */
   staffPinSecret: string;
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwt: { secret: jwtSecret, expiresIn: env.JWT_EXPIRES_IN || '12h' },
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
+    maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 5000, 200, 50_000),
     testClock,
     staffPinSecret,
     jobsEnabled: env.JOBS ? env.JOBS !== '0' : nodeEnv !== 'test',

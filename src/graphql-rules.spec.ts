@@ -51,4 +51,19 @@ describe('queryDepth', () => {
   it('does not loop on a fragment that spreads itself', () => {
     expect(queryDepth(parse('{ a { ...F } } fragment F on T { b { ...F } }'))).toBe(2);
   });
+
+  it('leaves introspection fields out', () => {
+    expect(queryDepth(parse('{ __schema { types { fields { type { ofType { name } } } } } }'))).toBe(0);
+    expect(queryDepth(parse('{ a { __typename b { __type(name: "X") { name } } } }'))).toBe(2);
+  });
+
+  it('measures a fragment once however often it is spread', () => {
+    const levels = 40; // followed spread by spread, 2^40 walks
+    const fragments = Array.from(
+      { length: levels },
+      (_, i) => `fragment F${i} on Q { a { ...F${i + 1} ...F${i + 1} } }`,
+    );
+    const document = parse(`{ ...F0 } ${fragments.join(' ')} fragment F${levels} on Q { b }`);
+    expect(queryDepth(document)).toBe(levels + 1);
+  });
 });

@@ -1,4 +1,15 @@
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  BREAK,
+  GraphQLError,
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from './context';
 import type { GraphQLFormattedError } from 'graphql';
@@ -22,6 +33,17 @@ const PUBLIC_CODES = new Set([
 ]);
 
 /**
+ * An error Apollo raised about the request itself (a persisted query's hash
+ * that does not match its query, an unsupported persisted-query version):
+ * an HTTP 4xx status and no code of its own, nothing thrown underneath.
+ */
+function isApolloRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions.code) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+/**
  * Apollo `formatError`: domain exceptions become their public codes; every
  * unexpected error is logged with the request id and masked, so no stack,
  * SQL or entity internals reach a client outside development.
@@ -42,6 +64,9 @@ export function formatError(log: Logger, exposeInternals: boolean) {
         },
       };
     }
+    if (isApolloRequestError(error)) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -59,48 +84,167 @@ export function formatError(log: Logger, exposeInternals: boolean) {
   };
 }
 
-/** The deepest field nesting of the operations in `document`, fragments followed. */
+/** Introspection meta-fields: free of the depth limit, so every standard tool can load the whole schema. */
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
+
+/**
+ * The deepest field nesting of the operations in `document`, fragments
+ * followed and introspection fields left out. Linear in the document: each
+ * fragment's depth is computed once however often it is spread (following
+ * every spread anew made `...F1 ...F1` chains cost 2^n).
+ */
 export function queryDepth(document: DocumentNode): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const depthOf = (selectionSet: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
+  // A fragment being measured counts 0 where it spreads itself (a cycle, which validation refuses anyway).
+  const fragmentDepths = new Map<string, number>();
+  const fragmentDepth = (name: string): number => {
+    let depth = fragmentDepths.get(name);
+    if (depth === undefined) {
+      fragmentDepths.set(name, 0);
+      depth = depthOf(fragments.get(name)?.selectionSet);
+      fragmentDepths.set(name, depth);
+    }
+    return depth;
+  };
+  const depthOf = (selectionSet: SelectionSetNode | undefined): number => {
     let deepest = 0;
     for (const selection of selectionSet?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
-        deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, seen));
+        if (!INTROSPECTION_FIELDS.has(selection.name.value))
+          deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
+        deepest = Math.max(deepest, depthOf(selection.selectionSet));
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment && !seen.has(fragment.name.value)) {
-          deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, fragment.name.value])));
-        }
+        deepest = Math.max(deepest, fragmentDepth(selection.name.value));
       }
     }
     return deepest;
   };
   let depth = 0;
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION)
-      depth = Math.max(depth, depthOf(definition.selectionSet, new Set()));
+    if (definition.kind === Kind.OPERATION_DEFINITION) depth = Math.max(depth, depthOf(definition.selectionSet));
   }
   return depth;
 }
 
-/** Apollo plugin: refuses operations nested deeper than `maxDepth` with QUERY_TOO_COMPLEX before they run. */
-export function depthLimitPlugin(maxDepth: number): ApolloServerPlugin<Context> {
+/**
+ * Brackets (`{`, `(`, `[`) a document may nest. graphql-js parses by
+ * recursion, a few frames per level: a few thousand levels exhaust the stack
+ * (below its token limit, in a process with a deep stack already), and so do
+ * the LRU size estimate of Apollo's document cache and the validation walks.
+ * Far above any real query (the depth limit stops fields at 100 at most).
+ */
+export const MAX_NESTING = 256;
+
+/**
+ * Why `query` must not reach the parser (nested deeper than MAX_NESTING), or
+ * null. Almost every query has fewer bracket characters than MAX_NESTING and
+ * is let through on that count alone; the rest are lexed (graphql-js's lexer
+ * iterates, and skips strings and comments correctly) for their real nesting,
+ * up to `maxTokens` tokens, where the parser stops anyway. Text that does not
+ * lex is left to the parser, which says why.
+ */
+export function nestingRefusal(query: string, maxTokens: number): string | null {
+  let brackets = 0;
+  for (let i = 0; i < query.length; i++) {
+    const c = query.charCodeAt(i);
+    if (c === 0x7b || c === 0x28 || c === 0x5b) brackets++; // { ( [
+  }
+  if (brackets <= MAX_NESTING) return null;
+  const lexer = new Lexer(new Source(query));
+  let nesting = 0;
+  try {
+    for (let tokens = 0; tokens < maxTokens; tokens++) {
+      const { kind } = lexer.advance();
+      if (kind === TokenKind.EOF) break;
+      if (kind === TokenKind.BRACE_L || kind === TokenKind.PAREN_L || kind === TokenKind.BRACKET_L) {
+        if (++nesting > MAX_NESTING) return `The query nests deeper than ${MAX_NESTING} levels`;
+      } else if (kind === TokenKind.BRACE_R || kind === TokenKind.PAREN_R || kind === TokenKind.BRACKET_R) {
+        nesting--;
+      }
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** Text PostgreSQL cannot store (a NUL character) or that is not well-formed UTF-16 (a lone surrogate). */
+const isInvalidText = (text: string): boolean => text.includes('\0') || !text.isWellFormed();
+
+/** Whether any string literal of `document` is invalid text. */
+function hasInvalidStringLiteral(document: DocumentNode): boolean {
+  let invalid = false;
+  visit(document, {
+    StringValue(node) {
+      if (isInvalidText(node.value)) {
+        invalid = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return invalid;
+}
+
+/** Whether any string inside a request's variables is invalid text (iterative: no recursion on deep JSON). */
+function hasInvalidVariable(variables: Record<string, unknown> | undefined): boolean {
+  const pending: unknown[] = variables ? [variables] : [];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (isInvalidText(value)) return true;
+    } else if (Array.isArray(value)) {
+      pending.push(...value);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (isInvalidText(key)) return true;
+        pending.push(item);
+      }
+    }
+  }
+  return false;
+}
+
+/** A refusal before execution: a top-level error with HTTP 400. */
+interface Refusal {
+  code: 'QUERY_TOO_COMPLEX' | 'BAD_USER_INPUT';
+  message: string;
+}
+const INVALID_TEXT: Refusal = {
+  code: 'BAD_USER_INPUT',
+  message: 'A string argument contains a NUL character or invalid Unicode',
+};
+const refuse = ({ code, message }: Refusal) =>
+  new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+
+/**
+ * Apollo plugin, before anything executes: operations nested deeper than
+ * `maxDepth` are QUERY_TOO_COMPLEX; a NUL character or a lone surrogate in a
+ * string literal or variable is BAD_USER_INPUT (PostgreSQL refuses NUL in
+ * text, so it would otherwise fail as an internal error mid-execution). The
+ * document's verdict is kept per parsed document, which Apollo reuses for
+ * every request of the same query.
+ */
+export function requestRulesPlugin(maxDepth: number): ApolloServerPlugin<Context> {
+  const verdicts = new WeakMap<DocumentNode, Refusal | null>();
+  const judge = (document: DocumentNode): Refusal | null => {
+    const depth = queryDepth(document);
+    if (depth > maxDepth)
+      return { code: 'QUERY_TOO_COMPLEX', message: `Query depth ${depth} exceeds the limit of ${maxDepth}` };
+    return hasInvalidStringLiteral(document) ? INVALID_TEXT : null;
+  };
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document }) {
-          const depth = queryDepth(document);
-          if (depth > maxDepth) {
-            throw new GraphQLError(`Query depth ${depth} exceeds the limit of ${maxDepth}`, {
-              extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
-            });
-          }
+        async didResolveOperation({ document, request }) {
+          let verdict = verdicts.get(document);
+          if (verdict === undefined) verdicts.set(document, (verdict = judge(document)));
+          if (verdict) throw refuse(verdict);
+          if (hasInvalidVariable(request.variables)) throw refuse(INVALID_TEXT);
         },
       };
     },

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { failRequest, sendJsonError } from './request-guard';
+import { nestingRefusal } from '../graphql-rules';
+import type { Logger } from 'pino';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -56,20 +59,14 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
+const queryParam = (search: string): string | null => (search ? new URLSearchParams(search).get('query') : null);
 
 /**
  * The GraphQL endpoint on Apollo's `executeHTTPGraphQLRequest`, for any
  * method (Apollo answers GET queries and refuses what it does not serve): a
  * POST's JSON body read here (1 MB limit; 413, 415 and a 400 for malformed
- * JSON answered as GraphQL errors), headers handed over as they are, the
+ * JSON answered as GraphQL errors), a query nested too deep to parse safely
+ * refused (400, QUERY_TOO_COMPLEX), headers handed over as they are, the
  * answer written with one `end`. The app calls it for POSTs straight from the
  * socket: Express for this one route (router, body-parser, the Express
  * integration's url.parse and res.send) was ~17% of the CPU of a small
@@ -78,7 +75,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (req: IncomingMessage, platformCode: string | null) => Promise<TContext>,
-  onError: (error: unknown) => void,
+  { log, maxTokens }: { log: Logger; maxTokens: number },
 ) {
   return async (req: IncomingMessage, res: ServerResponse, platformCode: string | null): Promise<void> => {
     try {
@@ -87,14 +84,13 @@ export function graphqlHandler<TContext extends BaseContext>(
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const query = req.url!.indexOf('?');
+      const queryAt = req.url!.indexOf('?');
+      const search = queryAt === -1 ? '' : req.url!.slice(queryAt);
+      const source = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : queryParam(search);
+      const tooDeep = typeof source === 'string' ? nestingRefusal(source, maxTokens) : null;
+      if (tooDeep) return sendJsonError(res, 400, 'QUERY_TOO_COMPLEX', tooDeep);
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: {
-          method: req.method!.toUpperCase(),
-          headers,
-          search: query === -1 ? '' : req.url!.slice(query),
-          body,
-        },
+        httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search, body },
         context: () => context(req, platformCode),
       });
       res.statusCode = response.status ?? 200;
@@ -107,10 +103,8 @@ export function graphqlHandler<TContext extends BaseContext>(
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     } catch (error) {
-      if (error instanceof BodyError) return sendError(res, error.status, 'BAD_REQUEST', error.message);
-      onError(error);
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      else res.destroy();
+      if (error instanceof BodyError) return sendJsonError(res, error.status, 'BAD_REQUEST', error.message);
+      failRequest(log, req, res, error);
     }
   };
 }
