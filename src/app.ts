@@ -16,6 +16,7 @@ import { graphiqlHandler } from './http/graphiql';
 import { healthRoutes } from './http/health';
 import { httpLogger } from './logger';
 import { createSchema } from './schema';
+import { createLimits, type Limits } from './limits/limits';
 import { jitGateway } from './graphql-jit-executor';
 import { authenticate, InvalidTokenError } from './http/authenticate';
 import { customerExportHandler } from './http/customer-export';
@@ -32,7 +33,7 @@ const GRAPHQL_PATHS = ['/graphql', '/platforms/:platformCode/graphql'];
 
 /** The context of an HTTP request: its bearer token's user or API key (InvalidTokenError for a bad one) and platform. */
 export async function requestContext(
-  { dataSource, config, log }: AppDeps,
+  { dataSource, config, log, limits }: AppDeps & { limits: Limits },
   req: IncomingMessage,
   platformCode: string | null,
 ): Promise<Context> {
@@ -50,6 +51,8 @@ export async function requestContext(
     apiKeyViewer: credential?.kind === 'apiKey' ? credential.viewer : null,
     platformCode,
     host: req.headers.host ?? null,
+    clientAddress: req.socket?.remoteAddress ?? null,
+    limits,
   });
 }
 
@@ -60,7 +63,9 @@ export async function requestContext(
  * paths, the customer CSV export.
  */
 export async function createApp(deps: AppDeps): Promise<{ handler: RequestListener; stop: () => Promise<void> }> {
-  const { dataSource, config, log } = deps;
+  const { config, log } = deps;
+  const limits = await createLimits(config, log);
+  const requestDeps = { ...deps, limits };
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(await createSchema({ testClock: config.testClock })),
     formatError: formatError(log, config.nodeEnv === 'development'),
@@ -94,7 +99,7 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
     apollo,
     async (req, platformCode) => {
       try {
-        return await requestContext(deps, req, platformCode);
+        return await requestContext(requestDeps, req, platformCode);
       } catch (error) {
         if (!(error instanceof InvalidTokenError)) throw error;
         throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -109,11 +114,11 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
   app.disable('x-powered-by');
   // Responses are per-viewer API answers: an ETag would cost a SHA-1 of every body and serve no cache.
   app.set('etag', false);
-  app.use(healthRoutes(dataSource));
+  app.use(healthRoutes(deps.dataSource));
   app.get(GRAPHQL_PATHS, graphiqlHandler('/graphql'));
   app.get(
     '/stores/:storeId/customers.csv',
-    customerExportHandler((req) => requestContext(deps, req, null)),
+    customerExportHandler((req) => requestContext(requestDeps, req, null)),
   );
   // Express matched the path (case-insensitively, as before the POST shortcut): its parameter names the platform.
   app.use(GRAPHQL_PATHS, (req, res) =>
@@ -132,5 +137,11 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
       else return graphql(req, res, platformCode);
     }),
   );
-  return { handler, stop: () => apollo.stop() };
+  return {
+    handler,
+    stop: async () => {
+      await apollo.stop();
+      await limits.stop();
+    },
+  };
 }

@@ -24,6 +24,8 @@ export interface Config {
   testClock: boolean;
   /** Length of the TRIAL a new store-platform membership starts with. */
   trialDays: number;
+  /** Where rate-limit state lives so that every replica sees it; unset: in this process. */
+  redisUrl: string | undefined;
   /** Adds `x-sql-statements` to GraphQL responses (tests and benchmarks); off in production unless asked. */
   exposeSqlCount: boolean;
 }
@@ -81,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL');
   }
 
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must be a redis:// URL');
+
   return {
     nodeEnv,
     isProduction,
@@ -100,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staffPinSecret,
     jobsEnabled: env.JOBS ? env.JOBS !== '0' : nodeEnv !== 'test',
     trialDays: int(env, 'TRIAL_DAYS', 30, 0, 365),
+    redisUrl,
     exposeSqlCount: env.EXPOSE_SQL_COUNT ? env.EXPOSE_SQL_COUNT === '1' : !isProduction,
     logLevel: oneOf(
       env,

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { RequestStore } from './common/request-store';
+import type { Limits } from './limits/limits';
 import { Loaders } from './loaders/loaders';
 import { loadViewer, type Viewer } from './services/tenancy/viewer';
 import { resolvePlatformContext, type PlatformContext } from './services/tenancy/platform-context';
@@ -20,6 +21,10 @@ export interface Context {
   loaders: Loaders;
   /** The user id of a valid bearer token; null without one or for an API key. */
   tokenUserId: number | null;
+  /** The peer address of the request's connection (the key of per-address limits). */
+  clientAddress: string | null;
+  /** The abuse limits' shared state (src/limits). */
+  limits: Limits;
   viewer(): Promise<Viewer | null>;
   platformContext(): Promise<PlatformContext>;
 }
@@ -39,6 +44,8 @@ export function createContext(input: {
   apiKeyViewer?: Viewer | null;
   platformCode: string | null;
   host: string | null;
+  clientAddress: string | null;
+  limits: Limits;
 }): Context {
   const manager = input.dataSource.manager;
   const viewer = once(async () => {
@@ -57,6 +64,8 @@ export function createContext(input: {
     log: input.log,
     loaders,
     tokenUserId: input.tokenUserId,
+    clientAddress: input.clientAddress,
+    limits: input.limits,
     viewer,
     platformContext: once(() =>
       resolvePlatformContext(manager, { platformCode: input.platformCode, host: input.host }),

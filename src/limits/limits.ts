@@ -1,0 +1,31 @@
+import Redis from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+
+/**
+ * The shared state of the abuse limits: one Redis connection when REDIS_URL
+ * is set (every replica then sees the same counters and buckets), none when
+ * it is not (one process, the embedded default: the limits keep their state
+ * in memory). While Redis is unreachable its commands fail at once rather
+ * than queue, and each limit says what it does then.
+ */
+export interface Limits {
+  redis: Redis | null;
+  stop(): Promise<void>;
+}
+
+export async function createLimits(config: Pick<Config, 'redisUrl'>, log: Logger): Promise<Limits> {
+  let redis: Redis | null = null;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // Without a listener, a connection error event would be thrown and stop the process.
+    redis.on('error', (err: Error) => log.warn({ err }, 'redis connection error'));
+    await redis.connect();
+  }
+  return {
+    redis,
+    async stop() {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
