@@ -1,5 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, UnsecuredJWT, decodeJwt, jwtVerify } from 'jose';
 import type { Config } from '../../config';
 import { fromGlobalId, toGlobalId } from '../../common/global-id';
 
@@ -19,6 +19,8 @@ interface Signer {
   verified: Map<string, { userId: number; expiresAtMs: number }>;
 }
 const VERIFIED_MAX = 10_000;
+/** Clocks of replicas may differ by this much: a token is not refused as issued in the future within it. */
+const CLOCK_SKEW_SECONDS = 5;
 const signers = new Map<string, Signer>();
 
 function signerOf(config: Config): Signer {
@@ -30,18 +32,48 @@ function signerOf(config: Config): Signer {
   return signer;
 }
 
-/** Signs an HS256 bearer token whose subject is the user's global ID. */
+const lifetimes = new Map<string, number>();
+
+/**
+ * Seconds in a time span such as '12h' (`JWT_EXPIRES_IN`), read by jose's own
+ * parser, the one `setExpirationTime` and `maxTokenAge` use, so that signing
+ * and verifying agree on it. jose only applies it from "now": the probe is
+ * taken again if the clock turned a second while it was made.
+ */
+function lifetimeOf(config: Config): number {
+  const span = config.jwt.expiresIn;
+  let seconds = lifetimes.get(span);
+  while (seconds === undefined) {
+    const before = nowSeconds();
+    const { exp } = decodeJwt(new UnsecuredJWT({}).setExpirationTime(span).encode());
+    if (nowSeconds() === before && exp !== undefined) seconds = exp - before;
+  }
+  lifetimes.set(span, seconds);
+  return seconds;
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Signs an HS256 bearer token whose subject is the user's global ID, valid for `config.jwt.expiresIn`. */
 export async function signToken(config: Config, userId: number): Promise<string> {
+  const now = nowSeconds();
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(toGlobalId('User', userId))
     .setIssuer(ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(config.jwt.expiresIn)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetimeOf(config))
     .sign(signerOf(config).key);
 }
 
-/** The user id of a valid token, or null for a bad, expired or foreign one. */
+/**
+ * The user id of a valid token, or null for a bad, expired or foreign one.
+ * A token must say when it was issued and when it expires, and live no longer
+ * than `config.jwt.expiresIn`: a token with no `exp`, or one signed (with a
+ * leaked secret, or by a bug) to last for years, would otherwise never stop
+ * working. `iat` may not lie in the future either (beyond a few seconds of
+ * clock skew between replicas), or `exp - iat` would bound nothing.
+ */
 export async function verifyToken(config: Config, token: string): Promise<number | null> {
   const { key, verified } = signerOf(config);
   const hit = verified.get(token);
@@ -49,14 +81,22 @@ export async function verifyToken(config: Config, token: string): Promise<number
     if (hit.expiresAtMs > Date.now()) return hit.userId;
     verified.delete(token);
   }
+  const lifetime = lifetimeOf(config);
   try {
-    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key, {
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+      requiredClaims: ['sub', 'iat', 'exp'],
+      // With maxTokenAge jose also refuses an iat in the future (beyond the tolerance).
+      maxTokenAge: lifetime,
+      clockTolerance: CLOCK_SKEW_SECONDS,
+    });
+    const { exp, iat } = payload as { exp: number; iat: number };
+    if (exp - iat > lifetime) return null;
     const subject = payload.sub ? fromGlobalId(payload.sub) : null;
     if (subject?.type !== 'User') return null;
-    if (payload.exp !== undefined) {
-      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-      verified.set(token, { userId: subject.id, expiresAtMs: payload.exp * 1000 });
-    }
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { userId: subject.id, expiresAtMs: exp * 1000 });
     return subject.id;
   } catch {
     return null;
