@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { LoginAttempts } from './login-attempts';
 
 /**
  * The shared state of the abuse limits: one Redis connection when REDIS_URL
@@ -11,6 +12,8 @@ import type { Config } from '../config';
  */
 export interface Limits {
   redis: Redis | null;
+  /** Sign-in attempts per email and per client address (src/limits/login-attempts.ts). */
+  loginAttempts: LoginAttempts;
   stop(): Promise<void>;
 }
 
@@ -24,6 +27,7 @@ export async function createLimits(config: Pick<Config, 'redisUrl'>, log: Logger
   }
   return {
     redis,
+    loginAttempts: new LoginAttempts({ redis, log }),
     async stop() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

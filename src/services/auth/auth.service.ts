@@ -4,6 +4,7 @@ import type { Context } from '../../context';
 import { DomainError, UserErrorCode } from '../../common/errors';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { User } from '../../entities/tenancy/user.entity';
+import type { LoginRefusal } from '../../limits/login-attempts';
 import { clock } from '../clock';
 import { hashPassword, verifyPassword } from './password';
 import { signToken } from './token';
@@ -14,16 +15,37 @@ export const newInvitationToken = (): string => randomBytes(32).toString('base64
 const invalidCredentials = () =>
   new DomainError(UserErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong', ['password']);
 
+const tooManyAttempts = ({ scope, retryAfterSeconds }: LoginRefusal) => {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const wait = `try again in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return scope === 'email'
+    ? new DomainError(UserErrorCode.TOO_MANY_ATTEMPTS, `Too many failed sign-ins for this email: ${wait}`, ['email'])
+    : new DomainError(UserErrorCode.TOO_MANY_ATTEMPTS, `Too many failed sign-ins from your network: ${wait}`);
+};
+
 /** Sign-in and invitation acceptance; both answer with a bearer token. */
 export const authService = {
+  /**
+   * Signs a user in. Every attempt is counted before its password is checked
+   * (LOGIN_ATTEMPT_RULES: 10 failures for one email in 15 minutes, or 50
+   * from one client address, refuse further attempts for 15 minutes) and a
+   * refused one answers TOO_MANY_ATTEMPTS, the right password included,
+   * without checking it. Unknown emails count like known ones, so the refusal tells nothing.
+   */
   async login(ctx: Context, email: string, password: string): Promise<{ token: string; user: User }> {
+    const attempt = await ctx.limits.loginAttempts.begin(email, ctx.clientAddress);
+    if (attempt.refused) throw tooManyAttempts(attempt.refused);
     const user = await ctx.manager
       .createQueryBuilder(User, 'user')
       .addSelect('user.passwordHash')
       .where('user.email = :email', { email: email.toLowerCase() })
       .getOne();
     const ok = await verifyPassword(password, user?.passwordHash ?? null);
-    if (!user || !ok || !user.isActive) throw invalidCredentials();
+    if (!user || !ok || !user.isActive) {
+      await attempt.failed();
+      throw invalidCredentials();
+    }
+    await attempt.succeeded();
     await ctx.manager.update(User, { id: user.id }, { lastLoginAt: clock.now() });
     return { token: await signToken(ctx.config, user.id), user };
   },
