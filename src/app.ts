@@ -11,12 +11,15 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { requestDataSource, type RequestStore } from './common/request-store';
-import { requestRulesPlugin, formatError } from './graphql-rules';
+import { aliasLimitRule, requestRulesPlugin, formatError } from './graphql-rules';
 import { graphiqlHandler } from './http/graphiql';
 import { healthRoutes } from './http/health';
 import { httpLogger } from './logger';
 import { createSchema } from './schema';
 import { createLimits, type Limits } from './limits/limits';
+import { costLimitPlugin } from './limits/cost-plugin';
+import { memoryBuckets, redisBuckets } from './limits/cost-bucket';
+import { payers } from './limits/payer';
 import { jitGateway } from './graphql-jit-executor';
 import { authenticate, InvalidTokenError } from './http/authenticate';
 import { customerExportHandler } from './http/customer-export';
@@ -73,13 +76,19 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
     introspection: true,
     // Past this many tokens the parser stops with GRAPHQL_PARSE_FAILED, before its recursion can exhaust the stack.
     parseOptions: { maxTokens: config.maxQueryTokens },
+    validationRules: [aliasLimitRule(config.maxAliases)],
     // main.ts owns the signals: it drains HTTP before Apollo stops.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of GraphQL responses here; the default plugin walks every field for hints.
       ApolloServerPluginCacheControlDisabled(),
-      requestRulesPlugin(config.maxQueryDepth),
+      requestRulesPlugin({ maxDepth: config.maxQueryDepth, guardSchemaFromAnonymous: config.isProduction }),
+      costLimitPlugin({
+        maxCost: config.maxQueryCost,
+        buckets: limits.redis ? redisBuckets(limits.redis, `${limits.keyPrefix}cost:`) : memoryBuckets(),
+        payerOf: payers(),
+      }),
       {
         async requestDidStart() {
           return {

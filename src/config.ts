@@ -13,6 +13,10 @@ export interface Config {
   jwt: { secret: string; expiresIn: string };
   admin: { email: string; password: string } | undefined;
   maxQueryDepth: number;
+  /** Aliases an operation may use (`__typename` aliases are free). */
+  maxAliases: number;
+  /** The most an operation may cost (src/limits/query-cost.ts), whoever asks. */
+  maxQueryCost: number;
   /** Tokens a GraphQL document may have: the parser stops past it (bounds parse time and nesting). */
   maxQueryTokens: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -26,6 +30,8 @@ export interface Config {
   trialDays: number;
   /** Where rate-limit state lives so that every replica sees it; unset: in this process. */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key this server writes (several deployments, or test runs, may share one Redis). */
+  redisKeyPrefix: string;
   /** Adds `x-sql-statements` to GraphQL responses (tests and benchmarks); off in production unless asked. */
   exposeSqlCount: boolean;
 }
@@ -101,11 +107,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : undefined,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
     maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 5000, 200, 50_000),
+    maxQueryCost: int(env, 'MAX_QUERY_COST', 50_000, 100, 10_000_000),
+    maxAliases: int(env, 'MAX_ALIASES', 30, 1, 1_000),
     testClock,
     staffPinSecret,
     jobsEnabled: env.JOBS ? env.JOBS !== '0' : nodeEnv !== 'test',
     trialDays: int(env, 'TRIAL_DAYS', 30, 0, 365),
     redisUrl,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'orion:',
     exposeSqlCount: env.EXPOSE_SQL_COUNT ? env.EXPOSE_SQL_COUNT === '1' : !isProduction,
     logLevel: oneOf(
       env,

@@ -7,10 +7,14 @@ import {
   TokenKind,
   visit,
   type DocumentNode,
+  type OperationDefinitionNode,
+  type ValidationContext,
+  type ValidationRule,
   type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { Context } from './context';
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -82,6 +86,25 @@ export function formatError(log: Logger, exposeInternals: boolean) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * graphql-armor's alias limit as a validation rule (it counts each fragment's
+ * aliases once, so it stays linear). Its refusal is reported as a validation
+ * error (Apollo answers 400, GRAPHQL_VALIDATION_FAILED) instead of thrown,
+ * which would escape graphql-js's validate and become a 500.
+ */
+export function aliasLimitRule(maxAliases: number): ValidationRule {
+  return maxAliasesRule({
+    n: maxAliases,
+    propagateOnRejection: false,
+    onReject: [
+      (context, error) =>
+        (context as ValidationContext | null)?.reportError(
+          new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'QUERY_TOO_COMPLEX' } }),
+        ),
+    ],
+  });
 }
 
 /** Introspection meta-fields: free of the depth limit, so every standard tool can load the whole schema. */
@@ -172,42 +195,10 @@ export function nestingRefusal(query: string, maxTokens: number): string | null 
   return null;
 }
 
-/** Text PostgreSQL cannot store (a NUL character) or that is not well-formed UTF-16 (a lone surrogate). */
-const isInvalidText = (text: string): boolean => text.includes('\0') || !text.isWellFormed();
-
-/** Whether any string literal of `document` is invalid text. */
-function hasInvalidStringLiteral(document: DocumentNode): boolean {
-  let invalid = false;
-  visit(document, {
-    StringValue(node) {
-      if (isInvalidText(node.value)) {
-        invalid = true;
-        return BREAK;
-      }
-      return undefined;
-    },
-  });
-  return invalid;
-}
-
-/** Whether any string inside a request's variables is invalid text (iterative: no recursion on deep JSON). */
-function hasInvalidVariable(variables: Record<string, unknown> | undefined): boolean {
-  const pending: unknown[] = variables ? [variables] : [];
-  while (pending.length) {
-    const value = pending.pop();
-    if (typeof value === 'string') {
-      if (isInvalidText(value)) return true;
-    } else if (Array.isArray(value)) {
-      pending.push(...value);
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
-        if (isInvalidText(key)) return true;
-        pending.push(item);
-      }
-    }
-  }
-  return false;
-}
+/** Longest string argument accepted (characters): a backstop behind each input's own validation. */
+export const MAX_STRING_LENGTH = 100_000;
+/** Most elements of one list argument. */
+export const MAX_LIST_LENGTH = 1_000;
 
 /** A refusal before execution: a top-level error with HTTP 400. */
 interface Refusal {
@@ -218,35 +209,121 @@ const INVALID_TEXT: Refusal = {
   code: 'BAD_USER_INPUT',
   message: 'A string argument contains a NUL character or invalid Unicode',
 };
+const TOO_LONG: Refusal = {
+  code: 'BAD_USER_INPUT',
+  message: `A string argument is longer than ${MAX_STRING_LENGTH} characters`,
+};
+const TOO_MANY: Refusal = {
+  code: 'BAD_USER_INPUT',
+  message: `A list argument has more than ${MAX_LIST_LENGTH} elements`,
+};
+
+/**
+ * What is wrong with one string argument: text PostgreSQL cannot store (a
+ * NUL character), text that is not well-formed UTF-16 (a lone surrogate),
+ * or text longer than any input takes.
+ */
+const textRefusal = (text: string): Refusal | null =>
+  text.length > MAX_STRING_LENGTH ? TOO_LONG : text.includes('\0') || !text.isWellFormed() ? INVALID_TEXT : null;
+
+/** The first refusal among the string and list literals of `document`. */
+function literalRefusal(document: DocumentNode): Refusal | null {
+  let refusal: Refusal | null = null;
+  visit(document, {
+    StringValue(node) {
+      refusal = textRefusal(node.value);
+      return refusal ? BREAK : undefined;
+    },
+    ListValue(node) {
+      refusal = node.values.length > MAX_LIST_LENGTH ? TOO_MANY : null;
+      return refusal ? BREAK : undefined;
+    },
+  });
+  return refusal;
+}
+
+/** The first refusal among a request's variables (iterative: no recursion on deep JSON). */
+function variableRefusal(variables: Record<string, unknown> | undefined): Refusal | null {
+  const pending: unknown[] = variables ? [variables] : [];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      const refusal = textRefusal(value);
+      if (refusal) return refusal;
+    } else if (Array.isArray(value)) {
+      if (value.length > MAX_LIST_LENGTH) return TOO_MANY;
+      for (const item of value) pending.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        const refusal = textRefusal(key);
+        if (refusal) return refusal;
+        pending.push(item);
+      }
+    }
+  }
+  return null;
+}
+
 const refuse = ({ code, message }: Refusal) =>
   new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 
 /**
  * Apollo plugin, before anything executes: operations nested deeper than
- * `maxDepth` are QUERY_TOO_COMPLEX; a NUL character or a lone surrogate in a
- * string literal or variable is BAD_USER_INPUT (PostgreSQL refuses NUL in
- * text, so it would otherwise fail as an internal error mid-execution). The
+ * `maxDepth` are QUERY_TOO_COMPLEX; a NUL character, a lone surrogate or
+ * more than MAX_STRING_LENGTH characters in a string literal or variable,
+ * or more than MAX_LIST_LENGTH elements in a list, is BAD_USER_INPUT
+ * (PostgreSQL refuses NUL in text: it failed as an internal error
+ * mid-execution). The
  * document's verdict is kept per parsed document, which Apollo reuses for
  * every request of the same query.
  */
-export function requestRulesPlugin(maxDepth: number): ApolloServerPlugin<Context> {
+export function requestRulesPlugin(options: {
+  maxDepth: number;
+  /** Production: introspection for authenticated callers only, no "Did you mean" for anonymous ones. */
+  guardSchemaFromAnonymous: boolean;
+}): ApolloServerPlugin<Context> {
+  const { maxDepth, guardSchemaFromAnonymous } = options;
   const verdicts = new WeakMap<DocumentNode, Refusal | null>();
   const judge = (document: DocumentNode): Refusal | null => {
     const depth = queryDepth(document);
     if (depth > maxDepth)
       return { code: 'QUERY_TOO_COMPLEX', message: `Query depth ${depth} exceeds the limit of ${maxDepth}` };
-    return hasInvalidStringLiteral(document) ? INVALID_TEXT : null;
+    return literalRefusal(document);
   };
+  // Anonymous: no bearer token and no API key (an API key's viewer comes with its authentication, no statement).
+  const anonymous = async (ctx: Context) => ctx.tokenUserId === null && (await ctx.viewer()) === null;
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
+        async didResolveOperation({ document, operation, request, contextValue }) {
           let verdict = verdicts.get(document);
           if (verdict === undefined) verdicts.set(document, (verdict = judge(document)));
           if (verdict) throw refuse(verdict);
-          if (hasInvalidVariable(request.variables)) throw refuse(INVALID_TEXT);
+          const refusal = variableRefusal(request.variables);
+          if (refusal) throw refuse(refusal);
+          if (guardSchemaFromAnonymous && operation && introspects(operation) && (await anonymous(contextValue))) {
+            throw new GraphQLError('Sign in to introspect the schema', {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            });
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (!guardSchemaFromAnonymous || response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors;
+          if (!errors?.some((e) => SUGGESTION.test(e.message)) || !(await anonymous(contextValue))) return;
+          response.body.singleResult.errors = errors.map((e) => ({ ...e, message: e.message.replace(SUGGESTION, '') }));
         },
       };
     },
   };
+}
+
+/** graphql-js's suggestions ("Cannot query field "x" on type "Y". Did you mean "z"?"): they reveal the schema. */
+const SUGGESTION = / ?Did you mean .*\?$/;
+
+/** Whether an operation asks `__schema` or `__type` at its root (`__typename` reveals nothing). */
+function introspects(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.some(
+    (s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type'),
+  );
 }

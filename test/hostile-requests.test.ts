@@ -129,6 +129,7 @@ describe('hostile requests', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }],
+      extensions: { cost: { requestedQueryCost: 0, actualQueryCost: 0, throttleStatus: null } },
     });
   });
 });

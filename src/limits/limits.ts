@@ -12,12 +12,14 @@ import { LoginAttempts } from './login-attempts';
  */
 export interface Limits {
   redis: Redis | null;
+  /** Prefix of every key the limits write in Redis (REDIS_KEY_PREFIX). */
+  keyPrefix: string;
   /** Sign-in attempts per email and per client address (src/limits/login-attempts.ts). */
   loginAttempts: LoginAttempts;
   stop(): Promise<void>;
 }
 
-export async function createLimits(config: Pick<Config, 'redisUrl'>, log: Logger): Promise<Limits> {
+export async function createLimits(config: Pick<Config, 'redisUrl' | 'redisKeyPrefix'>, log: Logger): Promise<Limits> {
   let redis: Redis | null = null;
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -27,7 +29,8 @@ export async function createLimits(config: Pick<Config, 'redisUrl'>, log: Logger
   }
   return {
     redis,
-    loginAttempts: new LoginAttempts({ redis, log }),
+    keyPrefix: config.redisKeyPrefix,
+    loginAttempts: new LoginAttempts({ redis, log, keyPrefix: `${config.redisKeyPrefix}login` }),
     async stop() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -14,6 +14,7 @@ export interface GqlResult<T = Record<string, any>> {
   status: number;
   data: T;
   errors?: Array<{ message: string; path?: string[]; extensions: Record<string, any> }>;
+  extensions?: Record<string, any>;
   headers: IncomingHttpHeaders;
 }
 
@@ -87,8 +88,18 @@ export class TestServer {
       headers,
       JSON.stringify({ query, variables }),
     );
-    const body = JSON.parse(response.text) as { data: T; errors?: GqlResult['errors'] };
-    return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
+    const body = JSON.parse(response.text) as {
+      data: T;
+      errors?: GqlResult['errors'];
+      extensions?: Record<string, any>;
+    };
+    return {
+      status: response.status,
+      data: body.data,
+      errors: body.errors,
+      extensions: body.extensions,
+      headers: response.headers,
+    };
   }
 
   /** Like gql, but fails the test on any top-level error. */

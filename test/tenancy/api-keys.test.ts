@@ -309,7 +309,8 @@ describe('an API key as bearer token', () => {
 
     // Count the row's writes. A transaction holds the key's row lock until
     // every request of the burst waits for it, so they all race for the same
-    // stale row: the conditional UPDATE must still write it once.
+    // stale row: the conditional UPDATE must still write it once. (pg_stat_activity keeps a statement's first
+    // 1 kB only: the authentication statement is matched by its opening.)
     await server.dataSource.query(`CREATE TABLE test_api_key_writes (key_id int NOT NULL)`);
     await server.dataSource.query(`CREATE FUNCTION test_count_api_key_write() RETURNS trigger LANGUAGE plpgsql AS
       $$ BEGIN INSERT INTO test_api_key_writes VALUES (NEW.id); RETURN NEW; END $$`);
@@ -325,7 +326,7 @@ describe('an API key as bearer token', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
         [{ waiting }] = await server.dataSource.query(
           `SELECT count(*)::int AS waiting FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE store_api_keys%'`,
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM store_api_keys%'`,
         );
       }
       await holder.commitTransaction();

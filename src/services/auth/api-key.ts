@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ACCESS_STATUSES } from '../../entities/subscriptions/enums';
+import { bestTierSql } from '../../limits/payer';
 import { clock } from '../clock';
 import { apiKeyViewer, type Viewer } from '../tenancy/viewer';
 
@@ -38,9 +39,10 @@ export function newApiKey(): { key: string; keyHash: string; prefix: string } {
  */
 export async function authenticateApiKey(manager: EntityManager, key: string): Promise<Viewer | null> {
   if (!API_KEY_PATTERN.test(key)) return null;
-  const rows: Array<{ id: number; store_id: number; merchant_id: number }> = await manager.query(
-    `WITH api_key AS (
-       SELECT k.id, k.store_id, s.merchant_id
+  const rows: Array<{ id: number; store_id: number; merchant_id: number; rate_tier: string | null }> =
+    await manager.query(
+      `WITH api_key AS (
+       SELECT k.id, k.store_id, s.merchant_id, ${bestTierSql('s.merchant_id')} AS rate_tier
          FROM store_api_keys k
          JOIN stores s ON s.id = k.store_id AND s.deleted_at IS NULL
         WHERE k.key_hash = $1 AND k.revoked_at IS NULL
@@ -56,9 +58,9 @@ export async function authenticateApiKey(manager: EntityManager, key: string): P
          FROM api_key
         WHERE k.id = api_key.id AND (k.last_used_at IS NULL OR k.last_used_at <= $4::timestamptz - interval '1 minute')
      )
-     SELECT id, store_id, merchant_id FROM api_key`,
-    [hashApiKey(key), ACCESS_STATUSES, API_KEY_FEATURE, clock.now()],
-  );
+     SELECT id, store_id, merchant_id, rate_tier FROM api_key`,
+      [hashApiKey(key), ACCESS_STATUSES, API_KEY_FEATURE, clock.now()],
+    );
   const row = rows[0];
-  return row ? apiKeyViewer(row.id, { id: row.store_id, merchantId: row.merchant_id }) : null;
+  return row ? apiKeyViewer(row.id, { id: row.store_id, merchantId: row.merchant_id }, row.rate_tier) : null;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { leanQuery } from '../../db/lean';
 import { Role } from '../../entities/tenancy/enums';
+import { bestTierSql } from '../../limits/payer';
 
 /**
  * Who is calling and what they may see, resolved once per request: the
@@ -22,6 +23,12 @@ export interface Viewer {
   memberMerchantIds: ReadonlySet<number>;
   /** The reference catalogue's version, read with the viewer (null when not read): see Loaders.catalog. */
   catalogVersion: number | null;
+  /**
+   * Whose query-cost bucket the viewer draws from (src/limits/payer.ts): the
+   * lowest-numbered merchant it owns, else the lowest it works for (null:
+   * none), and that merchant's best tier code (null: no live subscription).
+   */
+  rate: { merchantId: number | null; tier: string | null };
 }
 
 /** One statement: the live, active user with their owned merchants and accepted team memberships. */
@@ -32,9 +39,15 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
     store_ids: number[];
     store_merchant_ids: number[];
     catalog_version: number;
+    rate_merchant_id: number | null;
+    rate_tier: string | null;
   }>(
     manager,
-    `SELECT u.role,
+    `SELECT v.*, ${bestTierSql('v.rate_merchant_id')} AS rate_tier
+       FROM (SELECT w.*, COALESCE((SELECT min(id) FROM unnest(w.merchant_ids) id),
+                                  (SELECT min(id) FROM unnest(w.store_merchant_ids) id)) AS rate_merchant_id
+               FROM (
+       SELECT u.role,
               ARRAY(SELECT m.id FROM merchants m WHERE m.owner_user_id = u.id AND m.deleted_at IS NULL) AS merchant_ids,
               ARRAY(SELECT s.id FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
                      WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
@@ -44,7 +57,7 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
                        AND su.accepted_at IS NOT NULL) AS store_merchant_ids,
               (SELECT version FROM catalog_version) AS catalog_version
          FROM users u
-        WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active`,
+        WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active) w) v`,
     [userId],
   );
   const row = rows[0];
@@ -58,6 +71,7 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
     memberStoreIds: new Set(row.store_ids),
     memberMerchantIds: new Set(row.store_merchant_ids),
     catalogVersion: row.catalog_version,
+    rate: { merchantId: row.rate_merchant_id, tier: row.rate_tier },
   };
 }
 
@@ -80,7 +94,11 @@ export function userSeesMerchantSql(userParam: string, merchantColumn: string): 
 }
 
 /** The viewer of a valid API key of `store`: a team member of that one store. */
-export function apiKeyViewer(apiKeyId: number, store: { id: number; merchantId: number }): Viewer {
+export function apiKeyViewer(
+  apiKeyId: number,
+  store: { id: number; merchantId: number },
+  rateTier: string | null,
+): Viewer {
   return {
     userId: null,
     apiKeyId,
@@ -90,6 +108,7 @@ export function apiKeyViewer(apiKeyId: number, store: { id: number; merchantId: 
     memberStoreIds: new Set([store.id]),
     memberMerchantIds: new Set([store.merchantId]),
     catalogVersion: null,
+    rate: { merchantId: store.merchantId, tier: rateTier },
   };
 }
 
