@@ -1,5 +1,5 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -20,6 +20,11 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     async load() {
       return {
         executor: async (request) => {
+          // No operation to run (an unknown or missing operation name): graphql-js states why without running
+          // anything, and Apollo answers that error with 400 (it fails with a 500 when there is none).
+          if (!request.operation) {
+            return execute({ schema, document: request.document, operationName: request.request.operationName });
+          }
           const key = `${request.queryHash}:${request.operationName ?? ''}`;
           let query = compiled.get(key);
           if (!query) {
