@@ -22,7 +22,14 @@ export interface Limits {
 export async function createLimits(config: Pick<Config, 'redisUrl' | 'redisKeyPrefix'>, log: Logger): Promise<Limits> {
   let redis: Redis | null = null;
   if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // commandTimeout: a Redis that is connected but does not answer fails the command (each limit then falls back)
+    // instead of holding the request.
+    redis = new Redis(config.redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 500,
+    });
     // Without a listener, a connection error event would be thrown and stop the process.
     redis.on('error', (err: Error) => log.warn({ err }, 'redis connection error'));
     await redis.connect();

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import pino from 'pino';
 import { TestServer } from '../support/server';
 import { adminToken, createTenant, type Tenant } from '../factories/tenancy';
 
@@ -16,6 +19,7 @@ const CUSTOMERS_PAGE = `{ stores(first: 100) { edges { node { customers(first: 1
 const CUSTOMERS_PAGE_COST = 2 + 100 * (1 + 2 + 100);
 
 const PEEK = `{ __typename }`;
+const execFileAsync = promisify(execFile);
 
 let server: TestServer;
 beforeAll(async () => {
@@ -221,4 +225,60 @@ async function costOf(query: string, variables: Record<string, unknown>, token?:
   const body = (await response.json()) as { extensions?: { cost?: any }; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.extensions!.cost;
+}
+
+describe('query cost while Redis is away', () => {
+  it('lets requests through and logs the failure, then draws from Redis again when it is back', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const startRedis = () =>
+      execFileAsync('redis-server', [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'yes',
+      ]);
+    await startRedis();
+    await waitFor(
+      async () => (await execFileAsync('redis-cli', ['-p', String(port), 'ping'])).stdout.trim() === 'PONG',
+    );
+    const lines: Array<Record<string, any>> = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const replica = await TestServer.start({ REDIS_URL: `redis://127.0.0.1:${port}` }, log);
+    try {
+      const tenant = await createTenant(replica, { platform: 'oms' });
+      const drawn = await replica.gql(PEEK, {}, { token: tenant.ownerToken });
+      expect(drawn.extensions?.cost.throttleStatus).toMatchObject({ maximumAvailable: 50_000 });
+
+      await execFileAsync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']).catch(() => undefined);
+      const away = await replica.gql(REALISTIC_PAGE, { first: 10 }, { token: tenant.ownerToken });
+      expect(away.status).toBe(200);
+      expect(away.data.stores.edges).toHaveLength(1);
+      expect(away.extensions?.cost.throttleStatus).toBeNull();
+      expect(lines.some((l) => l.msg === 'query cost bucket unavailable: request let through')).toBe(true);
+
+      await startRedis();
+      await waitFor(
+        async () =>
+          (await replica.gql(PEEK, {}, { token: tenant.ownerToken })).extensions?.cost.throttleStatus !== null,
+      );
+    } finally {
+      await replica.stop();
+      await execFileAsync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']).catch(() => undefined);
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
