@@ -3,6 +3,7 @@ import {
   getNullableType,
   isCompositeType,
   isListType,
+  isNonNullType,
   Kind,
   valueFromASTUntyped,
   type DocumentNode,
@@ -62,6 +63,8 @@ interface Entry {
   base: number;
   multiplier: Multiplier;
   child: Plan | null;
+  /** A list whose elements cannot be null: its objects can be counted by its length. */
+  nonNullItems: boolean;
   /** `@skip`/`@include` conditions: each variable name or literal that decides whether the field runs. */
   conditions: Array<{ include: boolean; value: ValueNode }>;
   field: FieldNode;
@@ -69,6 +72,8 @@ interface Entry {
 
 interface Plan {
   entries: Entry[];
+  /** The entries that cost anything (objects, lists, connections): the only ones returned data is read for. */
+  priced: Entry[];
 }
 
 /**
@@ -93,7 +98,7 @@ export class CostPlan {
     const rootType = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
     this.root = rootType
       ? this.plan([operation.selectionSet], rootType, operation.operation === 'mutation')
-      : { entries: [] };
+      : { entries: [], priced: [] };
   }
 
   /** The price asked before execution, with the request's variables. */
@@ -119,6 +124,9 @@ export class CostPlan {
     const ofValue = (entry: Entry, value: unknown): number => {
       if (value === null || value === undefined || typeof value !== 'object') return 0;
       if (Array.isArray(value)) {
+        // Elements whose own selection costs nothing more: counted, not walked (most of a page's objects).
+        if (entry.nonNullItems && (entry.child === null || entry.child.priced.length === 0))
+          return value.length * entry.weight;
         let total = 0;
         for (const item of value) total += ofValue(entry, item);
         return total;
@@ -127,7 +135,7 @@ export class CostPlan {
     };
     const ofObject = (plan: Plan, object: Record<string, unknown>): number => {
       let total = 0;
-      for (const entry of plan.entries) {
+      for (const entry of plan.priced) {
         const value = object[entry.key];
         if (value === undefined || value === null) continue;
         total += entry.base + ofValue(entry, value);
@@ -165,12 +173,14 @@ export class CostPlan {
     };
     for (const set of selectionSets) collect(set, type);
 
-    const plan: Plan = { entries: [] };
+    const plan: Plan = { entries: [], priced: [] };
     if (memoKey) this.plans.set(memoKey, plan);
     for (const [key, { field, sets, owner }] of byKey) {
       const definition = fieldOf(owner, field.name.value);
       if (!definition) continue; // validation refuses unknown fields before this runs
-      plan.entries.push(this.entry(key, field, sets, owner, definition, mutationRoot));
+      const entry = this.entry(key, field, sets, owner, definition, mutationRoot);
+      plan.entries.push(entry);
+      if (entry.child || entry.weight > 0 || entry.base > 0) plan.priced.push(entry);
     }
     return plan;
   }
@@ -190,10 +200,21 @@ export class CostPlan {
     });
     const named = getNamedType(definition.type);
     if (!isCompositeType(named)) {
-      return { key, weight: 0, base: 0, multiplier: { kind: 'one' }, child: null, conditions, field };
+      return {
+        key,
+        weight: 0,
+        base: 0,
+        multiplier: { kind: 'one' },
+        child: null,
+        nonNullItems: false,
+        conditions,
+        field,
+      };
     }
     const child = sets.length ? this.plan(sets, named) : null;
-    const isList = isListType(getNullableType(definition.type));
+    const listType = getNullableType(definition.type);
+    const isList = isListType(listType);
+    const nonNullItems = isList && isNonNullType(listType.ofType);
     const firstArgument = definition.args.find((a) => a.name === 'first');
     if (firstArgument && named.name.endsWith('Connection')) {
       const fallback = typeof firstArgument.defaultValue === 'number' ? firstArgument.defaultValue : DEFAULT_LIST_BOUND;
@@ -203,6 +224,7 @@ export class CostPlan {
         base: COST.connection,
         multiplier: { kind: 'argument', argument: 'first', fallback },
         child,
+        nonNullItems: false,
         conditions,
         field,
       };
@@ -217,7 +239,7 @@ export class CostPlan {
         multiplier = { kind: 'argument', argument: 'ids', fallback: DEFAULT_LIST_BOUND, countList: true };
       else multiplier = { kind: 'bound', bound: LIST_BOUNDS[`${owner.name}.${definition.name}`] ?? DEFAULT_LIST_BOUND };
     }
-    return { key, weight, base: 0, multiplier, child, conditions, field };
+    return { key, weight, base: 0, multiplier, child, nonNullItems, conditions, field };
   }
 
   private typeCondition(name: string | undefined): GraphQLCompositeType | null {
