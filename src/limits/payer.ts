@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { ACCESS_STATUSES } from '../entities/subscriptions/enums';
 import type { BucketSize } from './cost-bucket';
+import { addressKeyOf } from './login-attempts';
 
 /** The tiers whose buckets grow in this order; a merchant without a live subscription gets the first. */
 export const TIER_LADDER = ['essential', 'professional', 'business', 'enterprise'] as const;
@@ -64,7 +65,9 @@ export function payers() {
     const viewer = await ctx.viewer();
     let payer: Payer;
     if (!viewer) {
-      payer = { kind: 'bucket', key: `address:${ctx.clientAddress ?? 'unknown'}`, size: BUCKETS.anonymous };
+      // One client as the login lockout counts one: an IPv6 client by its /64, so a new address is no new bucket.
+      const client = ctx.clientAddress === null ? 'unknown' : addressKeyOf(ctx.clientAddress);
+      payer = { kind: 'bucket', key: `address:${client}`, size: BUCKETS.anonymous };
     } else if (viewer.isAdmin) {
       payer = { kind: 'unthrottled' };
     } else {
