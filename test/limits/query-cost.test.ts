@@ -112,8 +112,13 @@ describe('query cost', () => {
       currentlyAvailable: expect.any(Number),
       restoreRate: 1_000,
     });
-    // The difference was given back: the bucket is short of at most what was really returned.
-    expect(cost.throttleStatus.currentlyAvailable).toBeGreaterThanOrEqual(50_000 - cost.actualQueryCost);
+    // The difference was given back: the bucket is short of what was really returned, plus at most
+    // what the owner's own setup mutations (a few points each, refilling at 1000/s) may still owe on
+    // a slow machine; without the refund it would be short of the whole 21,402 requested.
+    const setupStillOwed = 100;
+    expect(cost.throttleStatus.currentlyAvailable).toBeGreaterThanOrEqual(
+      50_000 - cost.actualQueryCost - setupStillOwed,
+    );
   });
 
   it('answers 429 with Retry-After when the bucket is empty, nothing executed, and refills at the tier rate', async () => {
