@@ -3,7 +3,10 @@ import { fromGlobalId } from '../common/global-id';
 import type { Model } from '../entities/base';
 import {
   AddOnProduct,
+  BillingHistory,
+  CapacitySnapshot,
   Customer,
+  Feature,
   LoyaltyCard,
   LoyaltyProgram,
   LoyaltyTransaction,
@@ -15,7 +18,9 @@ import {
   StoreAddOn,
   StoreApiKey,
   StorePlatform,
+  StoreSubscription,
   StoreUser,
+  SubscriptionTier,
   User,
 } from '../entities';
 import { scope } from './tenancy/viewer';
@@ -28,6 +33,14 @@ async function storeVisible(ctx: Context, row: { storeId: number }): Promise<boo
   return !!store && scope.canSeeStore(await ctx.viewer(), store);
 }
 
+/** A subscription is seen with its live membership's store (as `Store.subscription` shows it). */
+async function subscriptionVisible(ctx: Context, subscription: StoreSubscription): Promise<boolean> {
+  const membership = await ctx.loaders.byId(StorePlatform).load(subscription.storePlatformId);
+  return !!membership && storeVisible(ctx, membership);
+}
+
+const isAdmin = async (ctx: Context): Promise<boolean> => !!(await ctx.viewer())?.isAdmin;
+
 /** How each type is loaded (live rows only) and who may see it. */
 const nodeTypes: Record<
   string,
@@ -38,6 +51,30 @@ const nodeTypes: Record<
     visible: async () => true,
   },
   AddOnProduct: { load: (ctx, id) => ctx.loaders.byId(AddOnProduct).load(id), visible: async () => true },
+  // The catalogue as its lists show it: public active tiers and active features to anyone, all of them to ADMIN.
+  SubscriptionTier: {
+    load: async (ctx, id) => ctx.loaders.tier(id),
+    visible: async (ctx, tier: SubscriptionTier) => (tier.isActive && tier.isPublic) || isAdmin(ctx),
+  },
+  Feature: {
+    load: async (ctx, id) => (await ctx.loaders.catalog()).features.find((f) => f.id === id) ?? null,
+    visible: async (ctx, feature: Feature) => feature.isActive || isAdmin(ctx),
+  },
+  CapacitySnapshot: {
+    load: (ctx, id) => ctx.loaders.byId(CapacitySnapshot).load(id),
+    visible: (ctx) => isAdmin(ctx),
+  },
+  StoreSubscription: {
+    load: (ctx, id) => ctx.loaders.byId(StoreSubscription).load(id),
+    visible: subscriptionVisible,
+  },
+  BillingHistory: {
+    load: (ctx, id) => ctx.loaders.byId(BillingHistory).load(id),
+    visible: async (ctx, invoice: BillingHistory) => {
+      const subscription = await ctx.loaders.byId(StoreSubscription).load(invoice.storeSubscriptionId);
+      return !!subscription && subscriptionVisible(ctx, subscription);
+    },
+  },
   User: {
     load: (ctx, id) => ctx.loaders.byId(User).load(id),
     visible: async (ctx, user: User) => {
@@ -92,6 +129,9 @@ const nodeTypes: Record<
     ]),
   ),
 };
+
+/** The types `node` resolves (a test holds them against the schema's Node implementations). */
+export const nodeTypeNames = (): string[] => Object.keys(nodeTypes);
 
 /** Relay `node`: any object the caller may see, else null (out of scope looks like missing). */
 export async function resolveNode(ctx: Context, globalId: string): Promise<Model | null> {

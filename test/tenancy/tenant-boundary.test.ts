@@ -1,0 +1,105 @@
+import { buildSchema, type GraphQLInterfaceType } from 'graphql';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { nodeTypeNames } from '../../src/services/node.service';
+import { TestServer } from '../support/server';
+import { addTeamMember, adminToken, createTenant } from '../factories/tenancy';
+
+/**
+ * The rules of README "Tenant boundary: who sees what", as a user sees them:
+ * what an invitation, a storefront, `node` and a merchant-wide card answer.
+ */
+let server: TestServer;
+let admin: string;
+beforeAll(async () => {
+  server = await TestServer.start();
+  admin = await adminToken(server);
+});
+afterAll(() => server.stop());
+
+const globalId = (type: string, id: number): string => Buffer.from(`${type}:${id}`).toString('base64url');
+const dbId = (id: string): number => Number(Buffer.from(id, 'base64url').toString('utf8').split(':')[1]);
+const NODE = `query($id: ID!) { node(id: $id) { id __typename } }`;
+const nodeOf = async (id: string, token?: string) => (await server.ok(NODE, { id }, { token })).node;
+
+describe('node', () => {
+  it('knows every type that implements Node in the schema', () => {
+    const schema = buildSchema(readFileSync(path.join(__dirname, '../../schema.graphql'), 'utf8'));
+    const implementing = schema.getPossibleTypes(schema.getType('Node') as GraphQLInterfaceType).map((t) => t.name);
+    expect(implementing.length).toBeGreaterThan(20);
+    expect(nodeTypeNames()).toEqual(expect.arrayContaining(implementing));
+  });
+
+  it('resolves a store subscription and its invoices for who may see the store, and no one else', async () => {
+    const a = await createTenant(server, { platform: 'oms' });
+    const staff = await addTeamMember(server, a.ownerToken, a.storeId);
+    const b = await createTenant(server);
+    const { store } = await server.ok(
+      `query($id: ID!) { store(id: $id) { subscription(platformCode: "oms") { id } } }`,
+      { id: a.storeId },
+      { token: a.ownerToken },
+    );
+    const subscriptionId: string = store.subscription.id;
+    const [invoice] = await server.dataSource.query(
+      `INSERT INTO billing_history (store_subscription_id, invoice_date, subtotal_cents, total_cents, status)
+       VALUES ($1, now(), 4900, 4900, 'paid') RETURNING id`,
+      [dbId(subscriptionId)],
+    );
+    const invoiceId = globalId('BillingHistory', invoice.id);
+    const listed = await server.ok(
+      `query($id: ID!) { node(id: $id) { ... on StoreSubscription { billingHistory { edges { node { id } } } } } }`,
+      { id: subscriptionId },
+      { token: a.ownerToken },
+    );
+    expect(listed.node.billingHistory.edges).toEqual([{ node: { id: invoiceId } }]);
+
+    for (const token of [a.ownerToken, staff.token, admin]) {
+      expect(await nodeOf(subscriptionId, token)).toEqual({ id: subscriptionId, __typename: 'StoreSubscription' });
+      expect(await nodeOf(invoiceId, token)).toEqual({ id: invoiceId, __typename: 'BillingHistory' });
+    }
+    for (const token of [b.ownerToken, undefined]) {
+      expect(await nodeOf(subscriptionId, token)).toBeNull();
+      expect(await nodeOf(invoiceId, token)).toBeNull();
+    }
+    const many = await server.ok(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+      { ids: [subscriptionId, invoiceId] },
+      { token: b.ownerToken },
+    );
+    expect(many.nodes).toEqual([null, null]);
+  });
+
+  it('resolves tiers and features as their public lists show them, and capacity snapshots for ADMIN only', async () => {
+    const a = await createTenant(server);
+    const publicList = await server.ok(`{ subscriptionTiers { id code } features { id code } }`);
+    expect(publicList.subscriptionTiers.length).toBeGreaterThan(0);
+    expect(publicList.features.length).toBeGreaterThan(0);
+    for (const { id } of [...publicList.subscriptionTiers, ...publicList.features]) {
+      const expected = { id, __typename: expect.stringMatching(/^(SubscriptionTier|Feature)$/) };
+      expect(await nodeOf(id)).toEqual(expected);
+      expect(await nodeOf(id, a.ownerToken)).toEqual(expected);
+    }
+    const all = await server.ok(`{ subscriptionTiers { id code isPublic } }`, {}, { token: admin });
+    const hiddenTier = all.subscriptionTiers.find((t: { isPublic: boolean }) => !t.isPublic);
+    expect(hiddenTier).toBeDefined();
+    expect(await nodeOf(hiddenTier.id)).toBeNull();
+    expect(await nodeOf(hiddenTier.id, a.ownerToken)).toBeNull();
+    expect(await nodeOf(hiddenTier.id, admin)).toEqual({ id: hiddenTier.id, __typename: 'SubscriptionTier' });
+
+    const day = new Date(Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 3e11));
+    const [snapshot] = await server.dataSource.query(
+      `INSERT INTO capacity_snapshots (snapshot_date) VALUES ($1) RETURNING id`,
+      [day],
+    );
+    const snapshotId = globalId('CapacitySnapshot', snapshot.id);
+    const listed = await server.ok(
+      `query($from: DateTime!, $to: DateTime!) { capacitySnapshots(from: $from, to: $to) { id } }`,
+      { from: day.toISOString(), to: day.toISOString() },
+      { token: admin },
+    );
+    expect(listed.capacitySnapshots).toEqual([{ id: snapshotId }]);
+    expect(await nodeOf(snapshotId, admin)).toEqual({ id: snapshotId, __typename: 'CapacitySnapshot' });
+    expect(await nodeOf(snapshotId, a.ownerToken)).toBeNull();
+    expect(await nodeOf(snapshotId)).toBeNull();
+  });
+});
