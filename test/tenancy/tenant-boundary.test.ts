@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeTypeNames } from '../../src/services/node.service';
 import { TestServer } from '../support/server';
-import { addTeamMember, adminToken, createTenant } from '../factories/tenancy';
+import { addTeamMember, adminToken, createTenant, joinPlatform } from '../factories/tenancy';
 
 /**
  * The rules of README "Tenant boundary: who sees what", as a user sees them:
@@ -21,6 +21,51 @@ const globalId = (type: string, id: number): string => Buffer.from(`${type}:${id
 const dbId = (id: string): number => Number(Buffer.from(id, 'base64url').toString('utf8').split(':')[1]);
 const NODE = `query($id: ID!) { node(id: $id) { id __typename } }`;
 const nodeOf = async (id: string, token?: string) => (await server.ok(NODE, { id }, { token })).node;
+
+describe('the storefront of a store found by host', () => {
+  const STOREFRONT = `{ currentStore { name subdomain
+    platforms { platform { code } settings tier { code } tierCode tierName store { platforms { settings tierCode } } }
+    primaryPlatform { platform { code } settings tierCode } } }`;
+
+  it('shows anyone outside the store its name, subdomain and platform codes, never settings or tiers', async () => {
+    const a = await createTenant(server);
+    await joinPlatform(server, a.ownerToken, a.storeId, 'loyalty', {
+      tierCode: 'professional',
+      settings: { posSecret: 'do-not-show' },
+    });
+    const b = await createTenant(server);
+    const host = `${a.subdomain}.loyalty.localhost`;
+    const hidden = {
+      name: expect.any(String),
+      subdomain: a.subdomain,
+      platforms: [
+        {
+          platform: { code: 'loyalty' },
+          settings: null,
+          tier: null,
+          tierCode: null,
+          tierName: null,
+          store: { platforms: [{ settings: null, tierCode: null }] },
+        },
+      ],
+      primaryPlatform: { platform: { code: 'loyalty' }, settings: null, tierCode: null },
+    };
+    for (const token of [undefined, b.ownerToken]) {
+      const result = await server.gql(STOREFRONT, {}, { host, token });
+      expect(result.errors).toBeUndefined();
+      expect(result.data.currentStore).toEqual(hidden);
+      expect(JSON.stringify(result.data)).not.toContain('do-not-show');
+    }
+    for (const token of [a.ownerToken, admin]) {
+      const own = await server.ok(STOREFRONT, {}, { host, token });
+      expect(own.currentStore.platforms[0]).toMatchObject({
+        settings: { posSecret: 'do-not-show' },
+        tier: { code: 'professional' },
+        tierCode: 'professional',
+      });
+    }
+  });
+});
 
 describe('node', () => {
   it('knows every type that implements Node in the schema', () => {

@@ -67,7 +67,10 @@ export class StorePlatform extends SoftDeletableModel {
   })
   customSubdomain!: string | null;
 
-  @Field(() => GraphQLJSONObject)
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: "null outside the store's scope (the storefront of a store found by host is public)",
+  })
   @Column({ type: 'jsonb', default: () => "'{}'", comment: 'Platform-specific store settings' })
   settings!: Record<string, unknown>;
 

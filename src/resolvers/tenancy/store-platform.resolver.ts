@@ -31,7 +31,10 @@ export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) 
     return ctx.loaders.platform(membership.platformId);
   }
 
-  @FieldResolver(() => SubscriptionTier, { nullable: true })
+  @FieldResolver(() => SubscriptionTier, {
+    nullable: true,
+    description: "null outside the store's scope, with tierCode and tierName",
+  })
   tier(
     @Root() membership: StorePlatform,
     @Ctx() ctx: Context,

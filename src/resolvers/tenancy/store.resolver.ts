@@ -61,10 +61,37 @@ async function storeChildren<T extends { id: number; storeId: number }>(
   );
 }
 
-/** A store's memberships, in one statement for every store of the request (platform and tier: the catalogue). */
-function membershipsOf(ctx: Context, storeId: number): Promise<StorePlatform[]> {
-  return ctx.loaders.childrenOf(StorePlatform, 'storeId').load(storeId);
+/**
+ * A store's memberships, in one statement for every store of the request
+ * (platform and tier: the catalogue). Outside the store's scope (a storefront
+ * found by host, seen by anyone) each shows its public part only.
+ */
+function membershipsOf(ctx: Context, store: Store): Promise<StorePlatform[]> {
+  const memberships = ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id);
+  return ctx
+    .viewer()
+    .then((viewer) => (scope.canSeeStore(viewer, store) ? memberships : memberships.then(publicMemberships)));
 }
+
+/** What anyone may see of memberships: platform, primary, active, subdomain; never settings nor tier. */
+const publicMemberships = (memberships: StorePlatform[]): StorePlatform[] =>
+  memberships.map((m) =>
+    Object.assign(new StorePlatform(), {
+      id: m.id,
+      storeId: m.storeId,
+      platformId: m.platformId,
+      tierId: null,
+      isActive: m.isActive,
+      isPrimary: m.isPrimary,
+      customSubdomain: m.customSubdomain,
+      settings: null as unknown as StorePlatform['settings'],
+      joinedAt: m.joinedAt,
+      createdAt: m.createdAt,
+      updatedAt: m.updatedAt,
+      deletedAt: m.deletedAt,
+      deletedById: null,
+    }),
+  );
 
 /**
  * What a page of stores reads in its own statement for the fields the query
@@ -110,12 +137,12 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
 
   @FieldResolver(() => [StorePlatform], { description: "The store's platform memberships" })
   platforms(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform[]> {
-    return membershipsOf(ctx, store.id);
+    return membershipsOf(ctx, store);
   }
 
   @FieldResolver(() => StorePlatform, { nullable: true })
   async primaryPlatform(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform | null> {
-    const memberships = await membershipsOf(ctx, store.id);
+    const memberships = await membershipsOf(ctx, store);
     return memberships.find((m) => m.isPrimary) ?? null;
   }
 
@@ -127,7 +154,7 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
   ): Promise<StoreSubscription | null> {
     await assertStoreInScope(ctx, store);
     const [memberships, platform] = await Promise.all([
-      membershipsOf(ctx, store.id),
+      membershipsOf(ctx, store),
       platformService.byCode(ctx, platformCode),
     ]);
     const membership = memberships.find((m) => m.platformId === platform?.id);
