@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeTypeNames } from '../../src/services/node.service';
 import { TestServer } from '../support/server';
-import { addTeamMember, adminToken, createTenant, joinPlatform } from '../factories/tenancy';
+import { addTeamMember, adminToken, createTenant, joinPlatform, unique } from '../factories/tenancy';
+import { createLoyaltyTenant } from '../factories/loyalty';
 
 /**
  * The rules of README "Tenant boundary: who sees what", as a user sees them:
@@ -146,5 +147,101 @@ describe('node', () => {
     expect(await nodeOf(snapshotId, admin)).toEqual({ id: snapshotId, __typename: 'CapacitySnapshot' });
     expect(await nodeOf(snapshotId, a.ownerToken)).toBeNull();
     expect(await nodeOf(snapshotId)).toBeNull();
+  });
+});
+
+describe('a merchant-wide loyalty card seen from store A1', () => {
+  const CARD = `query($n: String!) { loyaltyCard(cardNumber: $n) {
+    id customer { email } enrolledAtStore { id }
+    transactions { edges { node { type store { id } } } } } }`;
+
+  it('shows the card, its holder and its ledger to A1 staff and key, but not store A2', async () => {
+    const tenant = await createLoyaltyTenant(server, {}, { stores: 2 });
+    const [a1, a2] = tenant.storeIds;
+    const staff = await addTeamMember(server, tenant.ownerToken, a1);
+    const upgraded = await server.ok(
+      `mutation($input: ChangeSubscriptionTierInput!) { changeSubscriptionTier(input: $input) { userErrors { code } } }`,
+      { input: { storeId: a1, platformCode: 'loyalty', tierCode: 'business' } },
+      { token: tenant.ownerToken },
+    );
+    expect(upgraded.changeSubscriptionTier.userErrors).toEqual([]);
+    const key = await server.ok(
+      `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret userErrors { code } } }`,
+      { input: { storeId: a1, name: 'till' } },
+      { token: tenant.ownerToken },
+    );
+    const apiKey: string = key.createApiKey.secret;
+
+    // Enrolled at A2 by the owner, with points earned there; then a stamp at A1.
+    const email = `${unique('holder-')}@example.lu`;
+    const enrolled = await server.ok(
+      `mutation($input: EnrollCustomerInput!) { enrollCustomer(input: $input) { card { cardNumber } userErrors { code } } }`,
+      { input: { programId: tenant.programId, storeId: a2, customer: { email } } },
+      { token: tenant.ownerToken },
+    );
+    const cardNumber: string = enrolled.enrollCustomer.card.cardNumber;
+    const earned = await server.ok(
+      `mutation($input: EarnPointsInput!) { earnPoints(input: $input) { userErrors { code } } }`,
+      { input: { card: { cardNumber }, storeId: a2, purchaseAmountCents: 1500 } },
+      { token: tenant.ownerToken },
+    );
+    expect(earned.earnPoints.userErrors).toEqual([]);
+    const stamped = await server.ok(
+      `mutation($input: AddStampInput!) { addStamp(input: $input) { card { enrolledAtStore { id } } transaction { store { id } } userErrors { code } } }`,
+      { input: { card: { cardNumber }, storeId: a1 } },
+      { token: staff.token },
+    );
+    expect(stamped.addStamp).toEqual({
+      card: { enrolledAtStore: null },
+      transaction: { store: { id: a1 } },
+      userErrors: [],
+    });
+
+    for (const token of [staff.token, apiKey]) {
+      const { loyaltyCard } = await server.ok(CARD, { n: cardNumber }, { token });
+      expect(loyaltyCard).toEqual({
+        id: expect.any(String),
+        customer: { email },
+        enrolledAtStore: null,
+        transactions: {
+          edges: [
+            { node: { type: 'WELCOME_BONUS', store: null } },
+            { node: { type: 'POINTS_EARNED', store: null } },
+            { node: { type: 'STAMP_EARNED', store: { id: a1 } } },
+          ],
+        },
+      });
+      expect(await nodeOf(a2, token)).toBeNull();
+    }
+    const owner = await server.ok(CARD, { n: cardNumber }, { token: tenant.ownerToken });
+    expect(owner.loyaltyCard.enrolledAtStore).toEqual({ id: a2 });
+    expect(owner.loyaltyCard.transactions.edges.map((e: any) => e.node.store)).toEqual([
+      { id: a2 },
+      { id: a2 },
+      { id: a1 },
+    ]);
+  });
+
+  it("does not let A1 staff enroll store A2's own customer by id", async () => {
+    const tenant = await createLoyaltyTenant(server, {}, { stores: 2 });
+    const [a1, a2] = tenant.storeIds;
+    const staff = await addTeamMember(server, tenant.ownerToken, a1);
+    const created = await server.ok(
+      `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } userErrors { code } } }`,
+      { input: { storeId: a2, email: `${unique('a2-')}@example.lu` } },
+      { token: tenant.ownerToken },
+    );
+    const customerId: string = created.createCustomer.customer.id;
+    const ENROLL = `mutation($input: EnrollCustomerInput!) { enrollCustomer(input: $input) {
+      card { id } customer { email } userErrors { code field } } }`;
+    const input = { programId: tenant.programId, storeId: a1, customerId };
+    const refused = await server.ok(ENROLL, { input }, { token: staff.token });
+    expect(refused.enrollCustomer).toEqual({
+      card: null,
+      customer: null,
+      userErrors: [{ code: 'NOT_FOUND', field: ['customerId'] }],
+    });
+    const byOwner = await server.ok(ENROLL, { input }, { token: tenant.ownerToken });
+    expect(byOwner.enrollCustomer.userErrors).toEqual([]);
   });
 });

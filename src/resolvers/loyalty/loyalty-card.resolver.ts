@@ -8,6 +8,7 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { loyaltyReads } from '../../services/loyalty/loyalty-reads.service';
+import { storeService } from '../../services/tenancy/store.service';
 import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { LoyaltyCardLookupArgs, LoyaltyTransactionConnection } from './types/program.types';
@@ -41,9 +42,12 @@ export class LoyaltyCardResolver extends SoftDeletableResolver(LoyaltyCard) {
     return ctx.loaders.byId(Customer).load(card.customerId);
   }
 
-  @FieldResolver(() => Store, { nullable: true, description: 'Where the customer enrolled' })
+  @FieldResolver(() => Store, {
+    nullable: true,
+    description: 'Where the customer enrolled; null when that store is outside your scope',
+  })
   enrolledAtStore(@Root() card: LoyaltyCard, @Ctx() ctx: Context): Promise<Store | null> | null {
-    return card.enrolledAtStoreId === null ? null : ctx.loaders.byId(Store).load(card.enrolledAtStoreId);
+    return card.enrolledAtStoreId === null ? null : storeService.get(ctx, card.enrolledAtStoreId);
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Stamps still needed for a reward; null without stamps' })
@@ -75,9 +79,12 @@ export class LoyaltyTransactionResolver {
     return card!;
   }
 
-  @FieldResolver(() => Store, { nullable: true })
+  @FieldResolver(() => Store, {
+    nullable: true,
+    description: 'Where it happened; null when that store is outside your scope (the card serves every store)',
+  })
   store(@Root() transaction: LoyaltyTransaction, @Ctx() ctx: Context): Promise<Store | null> | null {
-    return transaction.storeId === null ? null : ctx.loaders.byId(Store).load(transaction.storeId);
+    return transaction.storeId === null ? null : storeService.get(ctx, transaction.storeId);
   }
 
   @FieldResolver(() => LoyaltyTransaction, {

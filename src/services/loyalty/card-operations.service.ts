@@ -13,6 +13,7 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 import { clock } from '../clock';
 import { lockCard, loyaltyContextOf, type CardRef, type LoyaltyStore } from './loyalty-access';
 import { checkStaffPin } from './staff-pin-check';
+import { scope, type Viewer } from '../tenancy/viewer';
 
 export interface CounterInput {
   card: CardRef;
@@ -378,13 +379,14 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
     throw new InvalidInputError('Give exactly one of customerId or customer', 'customerId');
   }
   const { store, program } = await loyaltyContextOf(ctx, input.storeId);
+  const viewer = await ctx.viewer();
   // The answer's card { program } needs no statement of its own.
   ctx.loaders.byId(LoyaltyProgram).prime(program.id, program);
   if (idOf('LoyaltyProgram', input.programId) !== program.id) throw notFound('Loyalty program', ['programId']);
   for (let attempt = 0; ; attempt++) {
     try {
       return await ctx.dataSource.transaction(async (em) => {
-        const customer = await enrolledCustomer(em, store, input);
+        const customer = await enrolledCustomer(em, store, input, viewer);
         const existing = await em.findOne(LoyaltyCard, {
           where: { merchantId: store.merchantId, customerId: customer.id },
         });
@@ -446,8 +448,17 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
   }
 }
 
-/** The customer to enroll, locked so concurrent enrolments of one person serialise. */
-async function enrolledCustomer(em: EntityManager, store: LoyaltyStore, input: EnrollInput): Promise<Customer> {
+/**
+ * The customer to enroll, locked so concurrent enrolments of one person
+ * serialise. By id: a customer of a store the caller may see (the owner: any
+ * of the merchant's; staff: their own stores'), else NOT_FOUND.
+ */
+async function enrolledCustomer(
+  em: EntityManager,
+  store: LoyaltyStore,
+  input: EnrollInput,
+  viewer: Viewer | null,
+): Promise<Customer> {
   if (input.customerId) {
     const id = idOf('Customer', input.customerId);
     const customer =
@@ -459,7 +470,9 @@ async function enrolledCustomer(em: EntityManager, store: LoyaltyStore, input: E
             .where('customer.id = :id AND s.merchant_id = :merchantId', { id, merchantId: store.merchantId })
             .setLock('pessimistic_write', undefined, ['customer'])
             .getOne();
-    if (!customer) throw notFound('Customer', ['customerId']);
+    if (!customer || !scope.canSeeStore(viewer, { id: customer.storeId, merchantId: store.merchantId })) {
+      throw notFound('Customer', ['customerId']);
+    }
     return customer;
   }
   const email = input.customer!.email.toLowerCase();
