@@ -23,6 +23,7 @@ import {
   SubscriptionTier,
   User,
 } from '../entities';
+import { invitee } from './tenancy/team.service';
 import { scope } from './tenancy/viewer';
 
 type StoreOwned = Customer | Order | Product | StorePlatform | StoreUser | StoreAddOn;
@@ -74,6 +75,16 @@ const nodeTypes: Record<
       const subscription = await ctx.loaders.byId(StoreSubscription).load(invoice.storeSubscriptionId);
       return !!subscription && subscriptionVisible(ctx, subscription);
     },
+  },
+  // A pending invitation's invitee (see team.service `invitee`), seen by who may see the store's team.
+  Invitee: {
+    load: async (ctx, id) => {
+      const member = await ctx.loaders.byId(StoreUser).load(id);
+      if (member?.acceptedAt !== null || !(await storeVisible(ctx, member))) return null;
+      const user = await ctx.loaders.byId(User).load(member.userId);
+      return user && invitee(member, user.email);
+    },
+    visible: async () => true,
   },
   User: {
     load: (ctx, id) => ctx.loaders.byId(User).load(id),

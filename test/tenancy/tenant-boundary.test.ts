@@ -2,7 +2,7 @@ import { buildSchema, type GraphQLInterfaceType } from 'graphql';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeTypeNames } from '../../src/services/node.service';
-import { TestServer } from '../support/server';
+import { ADMIN, TestServer } from '../support/server';
 import { addTeamMember, adminToken, createTenant, joinPlatform, unique } from '../factories/tenancy';
 import { createLoyaltyTenant } from '../factories/loyalty';
 
@@ -22,6 +22,135 @@ const globalId = (type: string, id: number): string => Buffer.from(`${type}:${id
 const dbId = (id: string): number => Number(Buffer.from(id, 'base64url').toString('utf8').split(':')[1]);
 const NODE = `query($id: ID!) { node(id: $id) { id __typename } }`;
 const nodeOf = async (id: string, token?: string) => (await server.ok(NODE, { id }, { token })).node;
+
+describe('inviteTeamMember', () => {
+  const USER_FIELDS = `id email username name role isActive lastLoginAt createdAt updatedAt deletedAt deletedBy { id }`;
+  const INVITE = `mutation($input: InviteTeamMemberInput!) { inviteTeamMember(input: $input) {
+    storeUser { id role isActive invitedAt acceptedAt deletedAt store { id } user { ${USER_FIELDS} } }
+    invitationToken userErrors { code message field } } }`;
+  const ACCEPT = `mutation($input: AcceptInvitationInput!) {
+    acceptInvitation(input: $input) { token user { email } userErrors { code field } } }`;
+
+  it('answers every address alike, ADMIN included, with nothing of an existing account but the e-mail typed', async () => {
+    const a = await createTenant(server, { platform: 'oms', stores: 3 });
+    const b = await createTenant(server, { platform: 'oms' });
+    const bOwner = (await server.ok(`{ me { id name role lastLoginAt } }`, {}, { token: b.ownerToken })).me;
+    expect(bOwner).toMatchObject({ name: 'Owner', role: 'MERCHANT_OWNER', lastLoginAt: expect.any(String) });
+    const adminUser = (await server.ok(`{ me { id } }`, {}, { token: admin })).me;
+
+    const addresses = [`${unique('new-')}@example.lu`, b.ownerEmail, ADMIN.email];
+    const answers = [];
+    for (const [i, email] of addresses.entries()) {
+      const data = await server.ok(
+        INVITE,
+        { input: { storeId: a.storeIds[i], email, name: 'Typed Name', role: 'STAFF' } },
+        { token: a.ownerToken },
+      );
+      answers.push(data.inviteTeamMember);
+    }
+
+    for (const [i, answer] of answers.entries()) {
+      const { storeUser } = answer;
+      expect(answer.userErrors).toEqual([]);
+      expect(answer.invitationToken).toEqual(expect.any(String));
+      expect(storeUser).toEqual({
+        id: expect.any(String),
+        role: 'STAFF',
+        isActive: true,
+        invitedAt: expect.any(String),
+        acceptedAt: null,
+        deletedAt: null,
+        store: { id: a.storeIds[i] },
+        user: {
+          id: expect.any(String),
+          email: addresses[i],
+          username: null,
+          name: null,
+          role: 'STORE_STAFF',
+          isActive: true,
+          lastLoginAt: null,
+          createdAt: storeUser.invitedAt,
+          updatedAt: storeUser.invitedAt,
+          deletedAt: null,
+          deletedBy: null,
+        },
+      });
+      // The invitee's id is the invitation's own: never an account's.
+      expect([bOwner.id, adminUser.id]).not.toContain(storeUser.user.id);
+      expect(Buffer.from(storeUser.user.id, 'base64url').toString()).toBe(`Invitee:${dbId(storeUser.id)}`);
+    }
+
+    // The store's team shows the same, and node resolves the invitee to it, for the store's scope only.
+    const team = await server.ok(
+      `query($id: ID!) { store(id: $id) { team { user { ${USER_FIELDS} } } } }`,
+      { id: a.storeIds[1] },
+      { token: a.ownerToken },
+    );
+    expect(team.store.team).toEqual([{ user: answers[1].storeUser.user }]);
+    const invitee = answers[1].storeUser.user;
+    const node = await server.ok(
+      `query($id: ID!) { node(id: $id) { __typename ... on User { ${USER_FIELDS} } } }`,
+      { id: invitee.id },
+      { token: a.ownerToken },
+    );
+    expect(node.node).toEqual({ __typename: 'User', ...invitee });
+    expect(await nodeOf(invitee.id, b.ownerToken)).toBeNull();
+    expect(await nodeOf(invitee.id)).toBeNull();
+    // The accounts themselves stay out of reach.
+    expect(await nodeOf(bOwner.id, a.ownerToken)).toBeNull();
+    expect(await nodeOf(adminUser.id, a.ownerToken)).toBeNull();
+  });
+
+  it('lets only the ADMIN, once signed in with its password, learn that an ADMIN cannot join', async () => {
+    const a = await createTenant(server, { platform: 'oms' });
+    const invited = await server.ok(
+      INVITE,
+      { input: { storeId: a.storeId, email: ADMIN.email, role: 'STAFF' } },
+      { token: a.ownerToken },
+    );
+    const token = invited.inviteTeamMember.invitationToken;
+    const guessed = await server.ok(ACCEPT, { input: { token, password: 'a-guess-of-the-inviter' } });
+    expect(guessed.acceptInvitation).toEqual({
+      token: null,
+      user: null,
+      userErrors: [{ code: 'INVALID_CREDENTIALS', field: ['password'] }],
+    });
+    const refused = await server.ok(ACCEPT, { input: { token, password: ADMIN.password } });
+    expect(refused.acceptInvitation).toEqual({
+      token: null,
+      user: null,
+      userErrors: [{ code: 'INVALID_STATE', field: ['token'] }],
+    });
+    const team = await server.ok(
+      `query($id: ID!) { store(id: $id) { team { acceptedAt user { email name } } } }`,
+      { id: a.storeId },
+      { token: a.ownerToken },
+    );
+    expect(team.store.team).toEqual([{ acceptedAt: null, user: { email: ADMIN.email, name: null } }]);
+  });
+
+  it('shows the account once its holder accepts, and the holder and ADMIN see it while pending', async () => {
+    const a = await createTenant(server, { platform: 'oms' });
+    const b = await createTenant(server, { platform: 'oms' });
+    const invited = await server.ok(
+      INVITE,
+      { input: { storeId: a.storeId, email: b.ownerEmail, role: 'STAFF' } },
+      { token: a.ownerToken },
+    );
+    const TEAM = `query($id: ID!) { store(id: $id) { team { user { id name role } } } }`;
+    const bOwner = (await server.ok(`{ me { id } }`, {}, { token: b.ownerToken })).me;
+    expect((await server.ok(TEAM, { id: a.storeId }, { token: admin })).store.team).toEqual([
+      { user: { id: bOwner.id, name: 'Owner', role: 'MERCHANT_OWNER' } },
+    ]);
+    const accepted = await server.ok(ACCEPT, {
+      input: { token: invited.inviteTeamMember.invitationToken, password: 'owner-password' },
+    });
+    expect(accepted.acceptInvitation.userErrors).toEqual([]);
+    expect((await server.ok(TEAM, { id: a.storeId }, { token: a.ownerToken })).store.team).toEqual([
+      { user: { id: bOwner.id, name: 'Owner', role: 'MERCHANT_OWNER' } },
+    ]);
+  });
+});
 
 describe('the storefront of a store found by host', () => {
   const STOREFRONT = `{ currentStore { name subdomain

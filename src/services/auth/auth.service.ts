@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { IsNull, MoreThan } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode } from '../../common/errors';
+import { Role } from '../../entities/tenancy/enums';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { User } from '../../entities/tenancy/user.entity';
 import type { LoginRefusal } from '../../limits/login-attempts';
@@ -81,6 +82,11 @@ export const authService = {
         if (!(await verifyPassword(input.password, user.passwordHash))) throw invalidCredentials();
       } else {
         user.passwordHash = await hashPassword(input.password);
+      }
+      // Inviting an ADMIN's address looked like any other invitation; only the
+      // ADMIN, having proved the password, learns that it cannot be accepted.
+      if (user.role === Role.ADMIN) {
+        throw new DomainError(UserErrorCode.INVALID_STATE, 'An administrator cannot join a store team', ['token']);
       }
       if (input.name) user.name = input.name;
       user.isActive = true;

@@ -8,6 +8,7 @@ import { hashInvitationToken, newInvitationToken } from '../auth/auth.service';
 import { findStoreInScope } from './scoped';
 import { assertCanAdd } from '../subscriptions/subscription.service';
 import { assertFeature } from '../features/feature-gate';
+import type { Viewer } from './viewer';
 
 const INVITATION_DAYS = 7;
 
@@ -20,6 +21,36 @@ export interface InviteTeamMemberInput {
 
 const alreadyMember = () =>
   new DomainError(UserErrorCode.ALREADY_EXISTS, 'This person is already on the store team', ['email']);
+
+/**
+ * What a pending invitation shows of its invitee to anyone but ADMIN and the
+ * invitee: the e-mail the inviter typed, nothing of an account that may
+ * already hold it (id, name, role, last sign-in, age), so every address gets
+ * the same answer. Its id is the invitation's own, `Invitee:<membership>`,
+ * which `node` resolves to this same projection.
+ */
+export class Invitee extends User {}
+
+export function invitee(member: StoreUser, email: string): User {
+  return Object.assign(new Invitee(), {
+    id: member.id,
+    email,
+    username: null,
+    name: null,
+    role: Role.STORE_STAFF,
+    isActive: true,
+    lastLoginAt: null,
+    createdAt: member.invitedAt,
+    updatedAt: member.invitedAt,
+    deletedAt: null,
+    deletedById: null,
+  });
+}
+
+/** Whether `viewer` sees the account behind a membership, or only its invitee projection. */
+export function seesAccount(viewer: Viewer | null, member: StoreUser): boolean {
+  return member.acceptedAt !== null || !!viewer?.isAdmin || viewer?.userId === member.userId;
+}
 
 /**
  * Store teams: invitations create a pending membership (and a user without a
@@ -36,10 +67,10 @@ export const teamService = {
           field: ['storeId'],
           lock: true,
         });
+        // Whoever holds the address (an ADMIN, another merchant's owner, nobody
+        // yet) gets the same answer: the invitation shows only the e-mail typed
+        // (see `invitee`); an ADMIN cannot accept it (authService.acceptInvitation).
         let user = await em.findOne(User, { where: { email } });
-        if (user?.role === Role.ADMIN) {
-          throw new DomainError(UserErrorCode.INVALID_STATE, 'An administrator cannot join a store team', ['email']);
-        }
         if (user && (await em.exists(StoreUser, { where: { storeId: store.id, userId: user.id } }))) {
           throw alreadyMember();
         }
