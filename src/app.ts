@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
-import { requestDataSource, type RequestStore } from './common/request-store';
+import type { RequestStore } from './common/request-store';
 import { aliasLimitRule, requestRulesPlugin, formatError } from './graphql-rules';
 import { graphiqlHandler } from './http/graphiql';
 import { healthRoutes } from './http/health';
@@ -34,29 +34,35 @@ export interface AppDeps {
 
 const GRAPHQL_PATHS = ['/graphql', '/platforms/:platformCode/graphql'];
 
-/** The context of an HTTP request: its bearer token's user or API key (InvalidTokenError for a bad one) and platform. */
+/**
+ * The context of an HTTP request: its bearer token's user or API key
+ * (InvalidTokenError for a bad one; a key is checked by opening the request's
+ * transaction) and platform. The caller ends the context's transaction.
+ */
 export async function requestContext(
   { dataSource, config, log, limits }: AppDeps & { limits: Limits },
   req: IncomingMessage,
   platformCode: string | null,
 ): Promise<Context> {
   const request: RequestStore = { userId: null, sqlStatements: 0 };
-  const scoped = requestDataSource(dataSource, request);
-  const credential = await authenticate(config, scoped.manager, req);
-  const tokenUserId = credential?.kind === 'user' ? credential.userId : null;
-  request.userId = tokenUserId;
-  return createContext({
+  const credential = await authenticate(config, req);
+  request.userId = credential?.kind === 'user' ? credential.userId : null;
+  const context = createContext({
     request,
     config,
-    dataSource: scoped,
+    dataSource,
     log: req.log ?? log,
-    tokenUserId,
-    apiKeyViewer: credential?.kind === 'apiKey' ? credential.viewer : null,
+    credential,
     platformCode,
     host: req.headers.host ?? null,
     clientAddress: req.socket?.remoteAddress ?? null,
     limits,
   });
+  if (credential?.kind === 'apiKey' && !(await context.viewer())) {
+    await context.transaction.finish(false);
+    throw new InvalidTokenError();
+  }
+  return context;
 }
 
 /**
@@ -94,9 +100,28 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
           return {
             async willSendResponse({ response, contextValue }) {
               // contextValue is missing when the context could not be built (a bad token).
-              const request = (contextValue as Context | undefined)?.request;
-              if (config.exposeSqlCount && request)
-                response.http.headers.set('x-sql-statements', String(request.sqlStatements));
+              const context = contextValue as Context | undefined;
+              if (!context) return;
+              // Committed before the answer leaves: a mutation reported done is durable.
+              try {
+                await context.transaction.finish(true);
+              } catch (err) {
+                context.log.error({ err }, 'request transaction failed to commit');
+                response.http.status = 500;
+                response.body = {
+                  kind: 'single',
+                  singleResult: {
+                    errors: [
+                      {
+                        message: 'Internal server error: nothing was saved',
+                        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                      },
+                    ],
+                  },
+                };
+              }
+              if (config.exposeSqlCount)
+                response.http.headers.set('x-sql-statements', String(context.request.sqlStatements));
             },
           };
         },
@@ -114,7 +139,8 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
         throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
     },
-    { log, maxTokens: config.maxQueryTokens },
+    // A transaction the answer did not commit (an error on the way) is rolled back.
+    { log, maxTokens: config.maxQueryTokens, release: (context) => context.transaction.finish(false) },
   );
 
   const logRequest = httpLogger(log);

@@ -4,19 +4,25 @@ import type { Config } from './config';
 import type { RequestStore } from './common/request-store';
 import type { Limits } from './limits/limits';
 import { Loaders } from './loaders/loaders';
-import { loadViewer, type Viewer } from './services/tenancy/viewer';
+import { RequestTransaction } from './db/request-transaction';
+import { viewerOpening, type Credential, type Viewer } from './services/tenancy/viewer';
+import { clock } from './services/clock';
 import { resolvePlatformContext, type PlatformContext } from './services/tenancy/platform-context';
 
 /**
- * Everything one request carries: who calls (resolved lazily, once), which
- * platform and store the URL names, and the request's DataLoaders.
+ * Everything one request carries: its one transaction (opened on its first
+ * statement with who calls, src/db/request-transaction.ts), which platform
+ * and store the URL names, and the request's DataLoaders.
  */
 export interface Context {
   /** The request's id, its acting user and SQL statement count (src/common/request-store.ts). */
   request: RequestStore;
   config: Config;
+  /** The request's view of the data source: every query runner it makes is the request's transaction. */
   dataSource: DataSource;
+  /** The request transaction's manager. */
   manager: EntityManager;
+  transaction: RequestTransaction<Viewer | null>;
   log: Logger;
   loaders: Loaders;
   /** The user id of a valid bearer token; null without one or for an API key. */
@@ -39,31 +45,35 @@ export function createContext(input: {
   config: Config;
   dataSource: DataSource;
   log: Logger;
-  tokenUserId: number | null;
-  /** The viewer of a valid API key, already loaded by authentication. */
-  apiKeyViewer?: Viewer | null;
+  credential: Credential;
   platformCode: string | null;
   host: string | null;
   clientAddress: string | null;
   limits: Limits;
 }): Context {
-  const manager = input.dataSource.manager;
-  const viewer = once(async () => {
-    if (input.apiKeyViewer) return input.apiKeyViewer;
-    return input.tokenUserId === null ? null : loadViewer(manager, input.tokenUserId);
-  });
-  // A signed-in user's viewer statement also reads the catalogue's version (see Loaders.catalog).
+  const { credential } = input;
+  const transaction = new RequestTransaction(
+    input.dataSource,
+    input.request,
+    viewerOpening(credential, () => clock.now()),
+  );
+  const { manager } = transaction;
+  // Without a credential there is nobody to read: no statement for an anonymous caller's viewer.
+  const viewer = credential ? () => transaction.value() : async () => null;
+  const tokenUserId = credential?.kind === 'user' ? credential.userId : null;
+  // A signed-in user's opening also reads the catalogue's version (see Loaders.catalog).
   const loaders = new Loaders(manager, async () =>
-    input.tokenUserId === null ? null : ((await viewer())?.catalogVersion ?? null),
+    tokenUserId === null ? null : ((await viewer())?.catalogVersion ?? null),
   );
   return {
     request: input.request,
     config: input.config,
-    dataSource: input.dataSource,
+    dataSource: transaction.dataSource,
     manager,
+    transaction,
     log: input.log,
     loaders,
-    tokenUserId: input.tokenUserId,
+    tokenUserId,
     clientAddress: input.clientAddress,
     limits: input.limits,
     viewer,

@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 /**
  * What a request's SQL carries without a context argument: the TypeORM
@@ -21,22 +21,27 @@ export function requestOf(source: QueryRunner | DataSource | undefined): Request
 }
 
 /**
- * A view of `dataSource` for one request: everything works as on the data
- * source itself, but every query runner it makes (its manager's, its
- * transactions', its query builders') is tagged with `store`. This replaces
- * an AsyncLocalStorage, whose promise hooks on Node 20 cost every promise of
- * every request (~15% of the CPU of a large read).
+ * A view of `dataSource` for one request, bound to the request's one query
+ * runner (src/db/request-transaction.ts): its manager is the runner's, and
+ * whatever asks it for a query runner (a query builder, `query`,
+ * `transaction`) gets that same runner, whose `release` only the request's
+ * end may call. Statements are counted into `store` through the runner's tag.
+ * A tag on the runner replaces an AsyncLocalStorage, whose promise hooks on
+ * Node 20 cost every promise of every request (~15% of the CPU of a large read).
  */
-export function requestDataSource(dataSource: DataSource, store: RequestStore): DataSource {
+export function requestDataSource(
+  dataSource: DataSource,
+  store: RequestStore,
+): { dataSource: DataSource; runner: QueryRunner } {
   const scoped = Object.create(dataSource) as DataSource;
-  Object.defineProperty(scoped, 'createQueryRunner', {
-    value(mode?: ReplicationMode): QueryRunner {
-      const runner = dataSource.createQueryRunner.call(scoped, mode);
-      requests.set(runner, store);
-      return runner;
-    },
-  });
-  Object.defineProperty(scoped, 'manager', { value: scoped.createEntityManager() });
+  const runner = dataSource.createQueryRunner.call(scoped, 'master');
+  requests.set(runner, store);
   requests.set(scoped, store);
-  return scoped;
+  const shared = new Proxy(runner, {
+    get: (target, key) => (key === 'release' ? async () => undefined : Reflect.get(target, key)),
+  });
+  requests.set(shared, store);
+  Object.defineProperty(scoped, 'createQueryRunner', { value: (): QueryRunner => shared });
+  Object.defineProperty(scoped, 'manager', { value: runner.manager });
+  return { dataSource: scoped, runner };
 }

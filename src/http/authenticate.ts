@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { EntityManager } from 'typeorm';
 import type { Config } from '../config';
-import { authenticateApiKey, isApiKey } from '../services/auth/api-key';
+import { apiKeyHashOf, isApiKey } from '../services/auth/api-key';
 import { verifyToken } from '../services/auth/token';
-import type { Viewer } from '../services/tenancy/viewer';
+import type { Credential } from '../services/tenancy/viewer';
 
 /** A bearer token was sent but is malformed, forged, expired, or an API key that no longer works. */
 export class InvalidTokenError extends Error {
@@ -13,24 +12,19 @@ export class InvalidTokenError extends Error {
 }
 
 /**
- * Who a bearer token names: a user (a JWT; their viewer loads lazily, when
- * asked for) or a store API key (`orion_sk_...`; looked up here, as only
- * the database knows whether it still works, so its viewer is ready).
+ * Who a bearer token names: a user (a verified JWT) or a store API key
+ * (`orion_sk_...`, by its hash). Only the database knows whether the key
+ * still works: the request's transaction opens with it (its viewer) and a
+ * key that no longer works answers InvalidTokenError there. Null without a
+ * token; InvalidTokenError for a bad one.
  */
-export type Credential = { kind: 'user'; userId: number } | { kind: 'apiKey'; viewer: Viewer };
-
-/** The credential of the request's bearer token; null without one, InvalidTokenError for a bad one. */
-export async function authenticate(
-  config: Config,
-  manager: EntityManager,
-  req: IncomingMessage,
-): Promise<Credential | null> {
+export async function authenticate(config: Config, req: IncomingMessage): Promise<Credential> {
   const header = req.headers.authorization;
   if (!header) return null;
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (token && isApiKey(token)) {
-    const viewer = await authenticateApiKey(manager, token);
-    if (viewer) return { kind: 'apiKey', viewer };
+    const keyHash = apiKeyHashOf(token);
+    if (keyHash) return { kind: 'apiKey', keyHash };
   } else {
     const userId = token ? await verifyToken(config, token) : null;
     if (userId !== null) return { kind: 'user', userId };

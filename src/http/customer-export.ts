@@ -17,8 +17,9 @@ const STATUS: Partial<Record<UserErrorCode, number>> = {
  */
 export function customerExportHandler(contextOf: (req: Request) => Promise<Context>): RequestHandler {
   return async (req, res) => {
+    let ctx: Context | undefined;
     try {
-      const ctx = await contextOf(req);
+      ctx = await contextOf(req);
       if (!(await ctx.viewer())) {
         res.status(401).json({ code: 'UNAUTHENTICATED', message: 'Sign in first: send a valid bearer token' });
         return;
@@ -39,6 +40,11 @@ export function customerExportHandler(contextOf: (req: Request) => Promise<Conte
         req.log?.error({ err: error }, 'customer export failed');
         res.status(500).json({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
       }
+    } finally {
+      // A read: nothing to commit.
+      await ctx?.transaction
+        .finish(false)
+        .catch((err) => req.log?.error({ err }, 'request transaction release failed'));
     }
   };
 }

@@ -75,9 +75,19 @@ const queryParam = (search: string): string | null => (search ? new URLSearchPar
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (req: IncomingMessage, platformCode: string | null) => Promise<TContext>,
-  { log, maxTokens }: { log: Logger; maxTokens: number },
+  {
+    log,
+    maxTokens,
+    release,
+  }: {
+    log: Logger;
+    maxTokens: number;
+    /** Called once the answer is written or failed, with the context if one was made (ends its transaction). */
+    release: (context: TContext) => Promise<void>;
+  },
 ) {
   return async (req: IncomingMessage, res: ServerResponse, platformCode: string | null): Promise<void> => {
+    let made: TContext | undefined;
     try {
       const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
       const headers = new HeaderMap();
@@ -91,7 +101,7 @@ export function graphqlHandler<TContext extends BaseContext>(
       if (tooDeep) return sendJsonError(res, 400, 'QUERY_TOO_COMPLEX', tooDeep);
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search, body },
-        context: () => context(req, platformCode),
+        context: async () => (made = await context(req, platformCode)),
       });
       res.statusCode = response.status ?? 200;
       for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -105,6 +115,8 @@ export function graphqlHandler<TContext extends BaseContext>(
     } catch (error) {
       if (error instanceof BodyError) return sendJsonError(res, error.status, 'BAD_REQUEST', error.message);
       failRequest(log, req, res, error);
+    } finally {
+      if (made) await release(made).catch((err) => log.error({ err }, 'request context release failed'));
     }
   };
 }

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import { withSystemTransaction } from '../db/request-transaction';
 import { MaintenanceJob, maintenanceJobs } from '../services/subscriptions/maintenance.service';
 
 /** When each maintenance job runs (Europe/Luxembourg). */
@@ -34,7 +35,12 @@ export async function startScheduler(databaseUrl: string, dataSource: DataSource
     await boss.work(name, async (jobs) => {
       for (const queued of jobs) {
         const started = Date.now();
-        const processed = await maintenanceJobs[job](dataSource.manager);
+        // Jobs act for no caller: they cross tenants under their own named system context.
+        const processed = await withSystemTransaction(
+          dataSource,
+          `jobs.${job.toLowerCase().replace(/_/g, '-')}`,
+          (em) => maintenanceJobs[job](em),
+        );
         log.info({ job, jobId: queued.id, processed, ms: Date.now() - started }, 'maintenance job done');
       }
     });

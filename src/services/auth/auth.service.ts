@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { IsNull, MoreThan } from 'typeorm';
 import type { Context } from '../../context';
+import { asSystem } from '../../db/request-transaction';
 import { DomainError, UserErrorCode } from '../../common/errors';
 import { Role } from '../../entities/tenancy/enums';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
@@ -59,41 +60,44 @@ export const authService = {
     ctx: Context,
     input: { token: string; password: string; name?: string | null },
   ): Promise<{ token: string; user: User }> {
-    const user = await ctx.dataSource.transaction(async (em) => {
-      const membership = await em.findOne(StoreUser, {
-        where: {
-          invitationTokenHash: hashInvitationToken(input.token),
-          acceptedAt: IsNull(),
-          invitationExpiresAt: MoreThan(clock.now()),
-        },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!membership) {
-        throw new DomainError(UserErrorCode.NOT_FOUND, 'Invitation not found, used or expired', ['token']);
-      }
-      const user = await em
-        .createQueryBuilder(User, 'user')
-        .addSelect('user.passwordHash')
-        .where('user.id = :id', { id: membership.userId })
-        .setLock('pessimistic_write')
-        .getOne();
-      if (!user) throw new DomainError(UserErrorCode.NOT_FOUND, 'Invitation not found, used or expired', ['token']);
-      if (user.passwordHash) {
-        if (!(await verifyPassword(input.password, user.passwordHash))) throw invalidCredentials();
-      } else {
-        user.passwordHash = await hashPassword(input.password);
-      }
-      // Inviting an ADMIN's address looked like any other invitation; only the
-      // ADMIN, having proved the password, learns that it cannot be accepted.
-      if (user.role === Role.ADMIN) {
-        throw new DomainError(UserErrorCode.INVALID_STATE, 'An administrator cannot join a store team', ['token']);
-      }
-      if (input.name) user.name = input.name;
-      user.isActive = true;
-      await em.save(user);
-      await em.update(StoreUser, { id: membership.id }, { acceptedAt: clock.now(), invitationTokenHash: null });
-      return user;
-    });
+    const user = await ctx.dataSource.transaction((em) =>
+      // Nobody is known yet: the token alone finds its invitation, whichever merchant it belongs to.
+      asSystem(em, 'accept-invitation', async () => {
+        const membership = await em.findOne(StoreUser, {
+          where: {
+            invitationTokenHash: hashInvitationToken(input.token),
+            acceptedAt: IsNull(),
+            invitationExpiresAt: MoreThan(clock.now()),
+          },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!membership) {
+          throw new DomainError(UserErrorCode.NOT_FOUND, 'Invitation not found, used or expired', ['token']);
+        }
+        const user = await em
+          .createQueryBuilder(User, 'user')
+          .addSelect('user.passwordHash')
+          .where('user.id = :id', { id: membership.userId })
+          .setLock('pessimistic_write')
+          .getOne();
+        if (!user) throw new DomainError(UserErrorCode.NOT_FOUND, 'Invitation not found, used or expired', ['token']);
+        if (user.passwordHash) {
+          if (!(await verifyPassword(input.password, user.passwordHash))) throw invalidCredentials();
+        } else {
+          user.passwordHash = await hashPassword(input.password);
+        }
+        // Inviting an ADMIN's address looked like any other invitation; only the
+        // ADMIN, having proved the password, learns that it cannot be accepted.
+        if (user.role === Role.ADMIN) {
+          throw new DomainError(UserErrorCode.INVALID_STATE, 'An administrator cannot join a store team', ['token']);
+        }
+        if (input.name) user.name = input.name;
+        user.isActive = true;
+        await em.save(user);
+        await em.update(StoreUser, { id: membership.id }, { acceptedAt: clock.now(), invitationTokenHash: null });
+        return user;
+      }),
+    );
     return { token: await signToken(ctx.config, user.id), user };
   },
 };

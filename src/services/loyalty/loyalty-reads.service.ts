@@ -10,7 +10,7 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
 import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
-import { scope, userSeesMerchantSql } from '../tenancy/viewer';
+import { scope } from '../tenancy/viewer';
 
 export interface ProgramStats {
   members: number;
@@ -73,21 +73,14 @@ async function assertCanSeeMerchant(ctx: Context, merchantId: number): Promise<v
   if (!scope.canSeeMerchant(await ctx.viewer(), merchantId)) throw new AccessDeniedError('Not your merchant');
 }
 
-/**
- * The card lookup's statement by the column looked up and whether the
- * statement checks a signed-in user's scope ($2): built once, not per request.
- */
-const cardLookupSql = (column: 'card_number' | 'qr_code_data', scoped: boolean) =>
+/** The card lookup's statement by the column looked up: built once, not per request. */
+const cardLookupSql = (column: 'card_number' | 'qr_code_data') =>
   `SELECT to_json(c) AS card, to_json(p) AS program, to_json(cu) AS customer
      FROM loyalty_cards c
      LEFT JOIN loyalty_programs p ON p.id = c.program_id AND p.deleted_at IS NULL
      LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
-    WHERE c.${column} = $1 AND c.deleted_at IS NULL
-      ${scoped ? `AND ${userSeesMerchantSql('$2', 'c.merchant_id')}` : ''}`;
-const CARD_LOOKUP_SQL = {
-  card_number: { scoped: cardLookupSql('card_number', true), unscoped: cardLookupSql('card_number', false) },
-  qr_code_data: { scoped: cardLookupSql('qr_code_data', true), unscoped: cardLookupSql('qr_code_data', false) },
-};
+    WHERE c.${column} = $1 AND c.deleted_at IS NULL`;
+const CARD_LOOKUP_SQL = { card_number: cardLookupSql('card_number'), qr_code_data: cardLookupSql('qr_code_data') };
 
 /**
  * Reads of programs, cards and ledgers. A program, its cards and their
@@ -163,17 +156,15 @@ export const loyaltyReads = {
     const card = leanShape(ctx.manager, LoyaltyCard);
     const program = leanShape(ctx.manager, LoyaltyProgram);
     const customer = leanShape(ctx.manager, Customer);
-    // A signed-in user's scope is checked in the statement itself: no viewer statement first.
-    const byUser = ctx.tokenUserId !== null;
+    // Row-level security keeps cards of merchants the caller may not see out of the result.
     type Json = Record<string, unknown>;
     const rows = await leanQuery<{ card: Json; program: Json | null; customer: Json | null }>(
       ctx.manager,
-      CARD_LOOKUP_SQL[ref.cardNumber ? 'card_number' : 'qr_code_data'][byUser ? 'scoped' : 'unscoped'],
-      byUser ? [ref.cardNumber ?? ref.qrCodeData, ctx.tokenUserId] : [ref.cardNumber ?? ref.qrCodeData],
+      CARD_LOOKUP_SQL[ref.cardNumber ? 'card_number' : 'qr_code_data'],
+      [ref.cardNumber ?? ref.qrCodeData],
     );
     if (!rows.length) return null;
     const found = card.fromJson(rows[0].card);
-    if (!byUser && !scope.canSeeMerchant(await ctx.viewer(), found.merchantId)) return null;
     // The card's program and customer come with it: resolving them needs no further statement.
     // Live rows only, as the loaders they prime read them.
     const cardProgram = rows[0].program;

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
+import { withSystemTransaction } from '../../db/request-transaction';
 import { Role } from '../../entities/tenancy/enums';
 import { User } from '../../entities/tenancy/user.entity';
 import { hashPassword } from '../auth/password';
@@ -12,7 +13,7 @@ import { hashPassword } from '../auth/password';
  */
 export async function ensureAdmin(dataSource: DataSource, config: Config, log: Logger): Promise<void> {
   const admin = config.admin;
-  await dataSource.transaction(async (em) => {
+  await withSystemTransaction(dataSource, 'admin-bootstrap', async (em) => {
     await em.query(`SELECT pg_advisory_xact_lock(hashtext('orion:ensure-admin'))`);
     if (await em.exists(User, { where: { role: Role.ADMIN } })) return;
     if (!admin) {

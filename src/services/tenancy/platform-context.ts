@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { asSystem } from '../../db/request-transaction';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 
@@ -36,12 +37,17 @@ export async function resolvePlatformContext(
 
   const subdomain = host.slice(0, -(platform.domain.length + 1));
   if (!SUBDOMAIN.test(subdomain)) return { platform, store: null };
-  const store = await manager
-    .createQueryBuilder(Store, 's')
-    .innerJoin('store_platforms', 'sp', 'sp.store_id = s.id AND sp.deleted_at IS NULL AND sp.is_active')
-    .where('sp.platform_id = :platformId', { platformId: platform.id })
-    .andWhere('(sp.custom_subdomain = :subdomain OR s.subdomain = :subdomain)', { subdomain })
-    .orderBy('(sp.custom_subdomain = :subdomain)', 'DESC', 'NULLS LAST')
-    .getOne();
+  // Nobody is known yet: which store a Host names is looked up across tenants, then that one store (and its
+  // memberships) is all the policies let an anonymous request see of it; its public fields are the API's to pick.
+  const store = await asSystem(manager, 'storefront', () =>
+    manager
+      .createQueryBuilder(Store, 's')
+      .innerJoin('store_platforms', 'sp', 'sp.store_id = s.id AND sp.deleted_at IS NULL AND sp.is_active')
+      .where('sp.platform_id = :platformId', { platformId: platform.id })
+      .andWhere('(sp.custom_subdomain = :subdomain OR s.subdomain = :subdomain)', { subdomain })
+      .orderBy('(sp.custom_subdomain = :subdomain)', 'DESC', 'NULLS LAST')
+      .getOne(),
+  );
+  if (store) await manager.query(`SELECT set_config('orion.storefront', $1, true)`, [String(store.id)]);
   return { platform, store };
 }

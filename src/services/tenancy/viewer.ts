@@ -1,7 +1,7 @@
-import type { EntityManager } from 'typeorm';
-import { leanQuery } from '../../db/lean';
+import type { Opening } from '../../db/request-transaction';
 import { Role } from '../../entities/tenancy/enums';
-import { bestTierSql } from '../../limits/payer';
+import { BEST_TIER_ARGUMENTS } from '../../limits/payer';
+import { API_KEY_FEATURE } from '../auth/api-key';
 
 /**
  * Who is calling and what they may see, resolved once per request: the
@@ -31,37 +31,52 @@ export interface Viewer {
   rate: { merchantId: number | null; tier: string | null };
 }
 
-/** One statement: the live, active user with their owned merchants and accepted team memberships. */
-export async function loadViewer(manager: EntityManager, userId: number): Promise<Viewer | null> {
-  const rows = await leanQuery<{
-    role: Role;
-    merchant_ids: number[];
-    store_ids: number[];
-    store_merchant_ids: number[];
-    catalog_version: number;
-    rate_merchant_id: number | null;
-    rate_tier: string | null;
-  }>(
-    manager,
-    `SELECT v.*, ${bestTierSql('v.rate_merchant_id')} AS rate_tier
-       FROM (SELECT w.*, COALESCE((SELECT min(id) FROM unnest(w.merchant_ids) id),
-                                  (SELECT min(id) FROM unnest(w.store_merchant_ids) id)) AS rate_merchant_id
-               FROM (
-       SELECT u.role,
-              ARRAY(SELECT m.id FROM merchants m WHERE m.owner_user_id = u.id AND m.deleted_at IS NULL) AS merchant_ids,
-              ARRAY(SELECT s.id FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
-                     WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
-                       AND su.accepted_at IS NOT NULL) AS store_ids,
-              ARRAY(SELECT DISTINCT s.merchant_id FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
-                     WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
-                       AND su.accepted_at IS NOT NULL) AS store_merchant_ids,
-              (SELECT version FROM catalog_version) AS catalog_version
-         FROM users u
-        WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active) w) v`,
-    [userId],
-  );
-  const row = rows[0];
-  if (!row) return null;
+/** Who a request's bearer token names, as far as the token alone tells (authentication reads no row). */
+export type Credential = { kind: 'user'; userId: number } | { kind: 'apiKey'; keyHash: string } | null;
+
+interface UserRow {
+  role: Role;
+  merchant_ids: number[];
+  store_ids: number[];
+  store_merchant_ids: number[];
+  catalog_version: number;
+  rate_merchant_id: number | null;
+  rate_tier: string | null;
+}
+
+/**
+ * The opening of a request's transaction (src/db/request-transaction.ts):
+ * `orion.open_user` / `orion.open_api_key` / `orion.open_anonymous` of the
+ * row-level security migration read who the credential names (the live,
+ * active user with the merchants they own and their accepted team
+ * memberships; an unrevoked key of a live store whose primary subscription
+ * grants `api_access`), write the identity settings the policies read, and
+ * switch to the policies' role, in the request's first round trip. Its
+ * value is the viewer; null for no credential or one that no longer works.
+ */
+export function viewerOpening(credential: Credential, now: () => Date): Opening<Viewer | null> {
+  if (credential?.kind === 'user') {
+    const { userId } = credential;
+    if (!Number.isSafeInteger(userId)) throw new Error('A user id is an integer');
+    return {
+      sql: () => `SELECT * FROM orion.open_user(${userId}, ${BEST_TIER_ARGUMENTS})`,
+      read: ({ rows: [row] }) => (row ? userViewer(userId, row as UserRow) : null),
+    };
+  }
+  if (credential?.kind === 'apiKey') {
+    const { keyHash } = credential;
+    return {
+      sql: (literal) =>
+        `SELECT * FROM orion.open_api_key(${literal(keyHash)}, ${literal(now().toISOString())}, ` +
+        `${BEST_TIER_ARGUMENTS}, ${literal(API_KEY_FEATURE)})`,
+      read: ({ rows: [row] }) =>
+        row ? apiKeyViewer(row.id, { id: row.store_id, merchantId: row.merchant_id }, row.rate_tier) : null,
+    };
+  }
+  return { sql: () => `SELECT orion.open_anonymous()`, read: () => null };
+}
+
+function userViewer(userId: number, row: UserRow): Viewer {
   return {
     userId,
     apiKeyId: null,
@@ -73,24 +88,6 @@ export async function loadViewer(manager: EntityManager, userId: number): Promis
     catalogVersion: row.catalog_version,
     rate: { merchantId: row.rate_merchant_id, tier: row.rate_tier },
   };
-}
-
-/**
- * `scope.canSeeMerchant` inside a statement, for the signed-in user whose id
- * is the parameter `userParam`: ADMIN, the merchant's owner, or an accepted,
- * active member of one of its live stores (the rules `loadViewer` reads).
- * A hot read that checks its own rows this way needs no viewer statement.
- */
-export function userSeesMerchantSql(userParam: string, merchantColumn: string): string {
-  return `EXISTS (SELECT 1 FROM users u
-                   WHERE u.id = ${userParam} AND u.deleted_at IS NULL AND u.is_active
-                     AND (u.role = '${Role.ADMIN}'
-                          OR EXISTS (SELECT 1 FROM merchants m
-                                      WHERE m.id = ${merchantColumn} AND m.owner_user_id = u.id AND m.deleted_at IS NULL)
-                          OR EXISTS (SELECT 1 FROM store_users su
-                                       JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
-                                      WHERE su.user_id = u.id AND s.merchant_id = ${merchantColumn}
-                                        AND su.deleted_at IS NULL AND su.is_active AND su.accepted_at IS NOT NULL)))`;
 }
 
 /** The viewer of a valid API key of `store`: a team member of that one store. */
