@@ -782,7 +782,7 @@ const containsId = (text: string, id: string) => new RegExp(`(?<![A-Za-z0-9_-])$
 
 const describing = new Map<string, string>();
 function needleName(victim: Victim, needle: string): string {
-  return describing.get(`${victim.label}:${needle}`) ?? 'marker';
+  return describing.get(`${victim.label}:${needle}`) ?? 'API key prefix or card code';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1210,6 +1210,22 @@ describe('the isolation matrix, generated from the schema', () => {
     expect([...tables].sort()).toEqual(
       expect.arrayContaining(['customers', 'loyalty_cards', 'merchants', 'orders', 'products', 'stores', 'users']),
     );
+    // Each of A's callers is signed in and sees A1 and its rows: a refused token would make every probe pass.
+    for (const caller of [a.owner, a.staff, a.key]) {
+      const seen = await server.ok(
+        `query($s: ID!, $c: ID!, $o: ID!) { store(id: $s) { id } card: node(id: $c) { id } order: node(id: $o) { id } }`,
+        { s: a.own.get('Store'), c: a.own.get('LoyaltyCard'), o: a.own.get('Order') },
+        { token: caller.token },
+      );
+      expect({ caller: caller.label, seen }).toEqual({
+        caller: caller.label,
+        seen: {
+          store: { id: a.own.get('Store') },
+          card: { id: a.own.get('LoyaltyCard') },
+          order: { id: a.own.get('Order') },
+        },
+      });
+    }
   });
 
   it("merchant B: no Query field returns anything of B to A's owner, staff or API key", async () => {
