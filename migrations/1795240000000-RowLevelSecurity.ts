@@ -22,8 +22,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *                        ADMIN (whose lists show them when asked), for others
  *                        only during a restore. A transaction also sees the
  *                        rows it deleted itself (the soft delete's cascade).
- *   orion.storefront     the store an anonymous storefront request names:
- *                        that store and its memberships, nothing below them
+ *   orion.storefront     the store a storefront request's Host names: that
+ *                        store, its merchant and its memberships, read-only,
+ *                        nothing below them
  *
  * A policy reads each setting once per statement (an InitPlan), not per row.
  */
@@ -93,8 +94,9 @@ const POLICIES: Record<string, { sees: string; soft: boolean }> = {
   apple_device_registrations: { sees: under('loyalty_cards', 'card_id'), soft: false },
 };
 
-/** An anonymous storefront sees its one store and that store's memberships: public fields are the app's to pick. */
+/** A storefront request sees its one store, its merchant and its memberships: public fields are the app's to pick. */
 const STOREFRONT: Record<string, string> = {
+  merchants: `id = (SELECT s.merchant_id FROM stores s WHERE s.id = (SELECT orion.storefront())) AND deleted_at IS NULL`,
   stores: `id = (SELECT orion.storefront()) AND deleted_at IS NULL`,
   store_platforms: `store_id = (SELECT orion.storefront()) AND deleted_at IS NULL`,
 };

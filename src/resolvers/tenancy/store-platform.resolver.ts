@@ -5,7 +5,7 @@ import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
-import { assertStoreInScope } from './store.resolver';
+import { assertStoreTeam } from './store.resolver';
 import { storePlatformService } from '../../services/tenancy/store-platform.service';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
@@ -55,7 +55,7 @@ export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) 
   @FieldResolver(() => StoreSubscription, { nullable: true })
   async subscription(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<StoreSubscription | null> {
     const store = await this.store(membership, ctx);
-    await assertStoreInScope(ctx, store);
+    await assertStoreTeam(ctx, store);
     const [subscription] = await ctx.loaders.childrenOf(StoreSubscription, 'storePlatformId').load(membership.id);
     return subscription ?? null;
   }

@@ -21,7 +21,7 @@ import { subscriptionReads } from '../../services/subscriptions/subscription.ser
 import { afterIdOf } from '../../services/tenancy/listing';
 import { storeService } from '../../services/tenancy/store.service';
 import { storeApiKeyService } from '../../services/tenancy/store-api-key.service';
-import { scope } from '../../services/tenancy/viewer';
+import { policy } from '../../policy/policy';
 import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
@@ -38,9 +38,9 @@ import {
   UpdateStoreInput,
 } from './types/store.types';
 
-/** Team, customers, products and orders are private to the store's scope even where the store itself is public. */
-export async function assertStoreInScope(ctx: Context, store: Store): Promise<void> {
-  if (!scope.canSeeStore(await ctx.viewer(), store)) throw new AccessDeniedError('Not your store');
+/** Team, customers, products and orders are the store team's even where the store itself is public (a storefront). */
+export async function assertStoreTeam(ctx: Context, store: Store): Promise<void> {
+  if (!policy.onStoreTeam(await ctx.viewer(), store)) throw new AccessDeniedError('Not your store');
 }
 
 async function storeChildren<T extends { id: number; storeId: number }>(
@@ -51,7 +51,7 @@ async function storeChildren<T extends { id: number; storeId: number }>(
   args: ConnectionArgs,
   history?: { column: keyof T & string; since: Date | null },
 ): Promise<Connection<T>> {
-  await assertStoreInScope(ctx, store);
+  await assertStoreTeam(ctx, store);
   const since = history?.since ?? null;
   const page = await ctx.loaders
     .pageOf(entity, 'storeId', history?.column)
@@ -70,7 +70,7 @@ function membershipsOf(ctx: Context, store: Store): Promise<StorePlatform[]> {
   const memberships = ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id);
   return ctx
     .viewer()
-    .then((viewer) => (scope.canSeeStore(viewer, store) ? memberships : memberships.then(publicMemberships)));
+    .then((viewer) => (policy.onStoreTeam(viewer, store) ? memberships : memberships.then(publicMemberships)));
 }
 
 /** What anyone may see of memberships: platform, primary, active, subdomain; never settings nor tier. */
@@ -152,7 +152,7 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
     @Arg('platformCode', () => String) platformCode: string,
     @Ctx() ctx: Context,
   ): Promise<StoreSubscription | null> {
-    await assertStoreInScope(ctx, store);
+    await assertStoreTeam(ctx, store);
     const [memberships, platform] = await Promise.all([
       membershipsOf(ctx, store),
       platformService.byCode(ctx, platformCode),
@@ -165,7 +165,7 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
 
   @FieldResolver(() => [StoreUser], { description: 'Team members, pending invitations included' })
   async team(@Root() store: Store, @Ctx() ctx: Context): Promise<StoreUser[]> {
-    await assertStoreInScope(ctx, store);
+    await assertStoreTeam(ctx, store);
     return ctx.loaders.childrenOf(StoreUser, 'storeId').load(store.id);
   }
 

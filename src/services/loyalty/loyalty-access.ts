@@ -10,7 +10,7 @@ import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.e
 import type { Store } from '../../entities/tenancy/store.entity';
 import { clock } from '../clock';
 import { viewerOf } from '../tenancy/scoped';
-import { scope } from '../tenancy/viewer';
+import { policy } from '../../policy/policy';
 
 export interface CardRef {
   id?: string | null;
@@ -47,7 +47,7 @@ const LOYALTY_CONTEXT_SQL = `
 
 /**
  * Where a loyalty operation runs, read in one statement and checked in this
- * order: the store in the viewer's scope (NOT_FOUND, as `findStoreInScope`),
+ * order: the store in the viewer's scope (NOT_FOUND, as `findStore`),
  * an active member of the `loyalty` platform (NOT_ON_PLATFORM) with a
  * subscription that still allows access (SUBSCRIPTION_INACTIVE), and the
  * merchant's live program (NOT_FOUND) switched on (PROGRAM_INACTIVE).
@@ -67,7 +67,8 @@ export async function loyaltyContextOf(ctx: Context, storeGlobalId: string): Pro
           program: Record<string, unknown> | null;
         }>(ctx.manager, LOYALTY_CONTEXT_SQL, [id]);
   const store = row && { id: row.id, merchantId: row.merchant_id };
-  if (!store || !scope.canSeeStore(viewer, store)) throw notFound('Store', ['storeId']);
+  // Row-level security leaves out a store the caller may not see; a storefront's is seen but not the caller's to act on.
+  if (!store || !policy.onStoreTeam(viewer, store)) throw notFound('Store', ['storeId']);
   if (!row.on_platform) {
     throw new DomainError(UserErrorCode.NOT_ON_PLATFORM, 'The store is not on the loyalty platform', ['storeId']);
   }

@@ -10,7 +10,7 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
 import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
-import { scope } from '../tenancy/viewer';
+import { policy } from '../../policy/policy';
 
 export interface ProgramStats {
   members: number;
@@ -69,10 +69,6 @@ function statsLoader(ctx: Context): Promise<DataLoader<number, ProgramStats>> {
   });
 }
 
-async function assertCanSeeMerchant(ctx: Context, merchantId: number): Promise<void> {
-  if (!scope.canSeeMerchant(await ctx.viewer(), merchantId)) throw new AccessDeniedError('Not your merchant');
-}
-
 /** The card lookup's statement by the column looked up: built once, not per request. */
 const cardLookupSql = (column: 'card_number' | 'qr_code_data') =>
   `SELECT to_json(c) AS card, to_json(p) AS program, to_json(cu) AS customer
@@ -83,21 +79,19 @@ const cardLookupSql = (column: 'card_number' | 'qr_code_data') =>
 const CARD_LOOKUP_SQL = { card_number: cardLookupSql('card_number'), qr_code_data: cardLookupSql('qr_code_data') };
 
 /**
- * Reads of programs, cards and ledgers. A program, its cards and their
- * ledgers are visible to whoever may see the merchant (ADMIN, the owner, team
- * members of any of its stores); staff PINs only to who may manage it. Reads
- * go through the request's loaders, but for the card lookup and the card
- * search, which run one statement of their own.
+ * Reads of programs, cards and ledgers. Row-level security shows a program,
+ * its cards and their ledgers to the merchant's whole team (ADMIN, the
+ * owner, team members of any of its stores); the list of staff PINs is the
+ * owner's (src/policy). Reads go through the request's loaders, but for the
+ * card lookup and the card search, which run one statement of their own.
  */
 export const loyaltyReads = {
   async program(ctx: Context, id: number): Promise<LoyaltyProgram | null> {
-    const program = await ctx.loaders.byId(LoyaltyProgram).load(id);
-    return program && scope.canSeeMerchant(await ctx.viewer(), program.merchantId) ? program : null;
+    return ctx.loaders.byId(LoyaltyProgram).load(id);
   },
 
   /** The merchant's live program, null when it has none or the caller may not see the merchant. */
   async programOfMerchant(ctx: Context, merchant: Merchant): Promise<LoyaltyProgram | null> {
-    if (!scope.canSeeMerchant(await ctx.viewer(), merchant.id)) return null;
     const programs = await ctx.loaders.childrenOf(LoyaltyProgram, 'merchantId').load(merchant.id);
     return programs[0] ?? null;
   },
@@ -108,7 +102,6 @@ export const loyaltyReads = {
     program: LoyaltyProgram,
     args: PageArgs & { search?: string | null },
   ): Promise<Listing<LoyaltyCard>> {
-    await assertCanSeeMerchant(ctx, program.merchantId);
     const search = args.search?.trim();
     if (search) {
       const conditions: Condition[] = [
@@ -135,14 +128,13 @@ export const loyaltyReads = {
 
   /** Every PIN of the program, inactive ones included; ADMIN and the owner only. */
   async staffPins(ctx: Context, program: LoyaltyProgram): Promise<StaffPin[]> {
-    if (!scope.canManageMerchant(await ctx.viewer(), program.merchantId)) {
+    if (!policy.managesMerchant(await ctx.viewer(), program.merchantId)) {
       throw new AccessDeniedError("Only the merchant's owner or ADMIN may see staff PINs");
     }
     return ctx.loaders.childrenOf(StaffPin, 'programId').load(program.id);
   },
 
   async stats(ctx: Context, program: LoyaltyProgram): Promise<ProgramStats> {
-    await assertCanSeeMerchant(ctx, program.merchantId);
     return (await statsLoader(ctx)).load(program.id);
   },
 
@@ -185,7 +177,6 @@ export const loyaltyReads = {
 
   /** The card's ledger, oldest first (keyset on the ascending id, like every connection). */
   async transactions(ctx: Context, card: LoyaltyCard, args: PageArgs): Promise<Listing<LoyaltyTransaction>> {
-    await assertCanSeeMerchant(ctx, card.merchantId);
     const afterId = afterIdOf(args.after);
     const page = await ctx.loaders
       .pageOf(LoyaltyTransaction, 'cardId')
@@ -194,11 +185,7 @@ export const loyaltyReads = {
   },
 
   /** The customer's live cards the caller may see. */
-  async cardsOfCustomer(ctx: Context, customer: Customer): Promise<LoyaltyCard[]> {
-    const [cards, viewer] = await Promise.all([
-      ctx.loaders.childrenOf(LoyaltyCard, 'customerId').load(customer.id),
-      ctx.viewer(),
-    ]);
-    return cards.filter((card) => scope.canSeeMerchant(viewer, card.merchantId));
+  cardsOfCustomer(ctx: Context, customer: Customer): Promise<LoyaltyCard[]> {
+    return ctx.loaders.childrenOf(LoyaltyCard, 'customerId').load(customer.id);
   },
 };

@@ -7,9 +7,9 @@ import { LoyaltyProgram, type PointsReward } from '../../entities/loyalty/loyalt
 import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { clock } from '../clock';
-import { findMerchantInScope, viewerOf } from '../tenancy/scoped';
+import { findMerchant, viewerOf } from '../tenancy/scoped';
 import { softDeleteWithCascade } from '../tenancy/soft-delete';
-import { scope } from '../tenancy/viewer';
+import { allows, visible, type Access } from '../../policy/policy';
 import { hashPin } from './pin';
 
 export interface PointsRewardInput {
@@ -129,15 +129,12 @@ function changesOf(input: LoyaltyProgramFields): Partial<LoyaltyProgram> {
   return changes as Partial<LoyaltyProgram>;
 }
 
-/**
- * The only way services load a program by ID: out of scope (by its merchant),
- * deleted or malformed IDs raise NOT_FOUND on `field`.
- */
-export async function findProgramInScope(
+/** The program a service acts on, by its global ID, as `findStore` (src/services/tenancy/scoped.ts). */
+export async function findProgram(
   ctx: Context,
   em: EntityManager,
   globalId: string,
-  options: { access: 'see' | 'manage'; field: string[]; lock?: boolean },
+  options: { access: Access; field: string[]; lock?: boolean },
 ): Promise<LoyaltyProgram> {
   const viewer = await viewerOf(ctx);
   const id = idOf('LoyaltyProgram', globalId);
@@ -148,10 +145,12 @@ export async function findProgramInScope(
           where: { id },
           ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
         });
-  const allowed =
-    program && (options.access === 'see' ? scope.canSeeMerchant : scope.canManageMerchant)(viewer, program.merchantId);
-  if (!program || !allowed) throw notFound('Loyalty program', options.field);
-  return program;
+  return visible(
+    program,
+    'Loyalty program',
+    options.field,
+    !!program && allows(viewer, options.access, { merchantId: program.merchantId }),
+  );
 }
 
 /** Runs a write; lost races on the program's unique indexes become ALREADY_EXISTS. */
@@ -174,7 +173,7 @@ export const programService = {
   create(ctx: Context, input: CreateLoyaltyProgramInput): Promise<LoyaltyProgram> {
     return writing(() =>
       ctx.dataSource.transaction(async (em) => {
-        const merchant = await findMerchantInScope(ctx, em, input.merchantId, {
+        const merchant = await findMerchant(ctx, em, input.merchantId, {
           access: 'manage',
           field: ['merchantId'],
         });
@@ -196,7 +195,7 @@ export const programService = {
 
   update(ctx: Context, input: UpdateLoyaltyProgramInput): Promise<LoyaltyProgram> {
     return ctx.dataSource.transaction(async (em) => {
-      const program = await findProgramInScope(ctx, em, input.id, { access: 'manage', field: ['id'], lock: true });
+      const program = await findProgram(ctx, em, input.id, { access: 'manage', field: ['id'], lock: true });
       Object.assign(program, changesOf(input));
       if (program.isActive && !program.activatedAt) program.activatedAt = clock.now();
       await em.save(program);
@@ -206,7 +205,7 @@ export const programService = {
 
   delete(ctx: Context, globalId: string): Promise<{ deletedId: string; cascadedIds: string[] }> {
     return ctx.dataSource.transaction(async (em) => {
-      const program = await findProgramInScope(ctx, em, globalId, { access: 'manage', field: ['id'], lock: true });
+      const program = await findProgram(ctx, em, globalId, { access: 'manage', field: ['id'], lock: true });
       const cascadedIds = await softDeleteWithCascade(em, program);
       return { deletedId: toGlobalId('LoyaltyProgram', program.id), cascadedIds };
     });
@@ -216,7 +215,7 @@ export const programService = {
   createStaffPin(ctx: Context, input: CreateStaffPinInput): Promise<StaffPin> {
     return writing(() =>
       ctx.dataSource.transaction(async (em) => {
-        const program = await findProgramInScope(ctx, em, input.programId, {
+        const program = await findProgram(ctx, em, input.programId, {
           access: 'manage',
           field: ['programId'],
         });
@@ -244,7 +243,7 @@ export const programService = {
       const pin = id === null ? null : await em.findOne(StaffPin, { where: { id } });
       if (!pin) throw notFound('Staff PIN', ['id']);
       try {
-        await findProgramInScope(ctx, em, toGlobalId('LoyaltyProgram', pin.programId), {
+        await findProgram(ctx, em, toGlobalId('LoyaltyProgram', pin.programId), {
           access: 'manage',
           field: ['id'],
         });

@@ -6,7 +6,7 @@ import { AddOnProduct } from '../../entities/subscriptions/add-on-product.entity
 import { AddOnCategory, AddOnStatus, BillingPeriod } from '../../entities/subscriptions/enums';
 import { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';
 import { clock } from '../clock';
-import { findStoreInScope } from '../tenancy/scoped';
+import { findStore } from '../tenancy/scoped';
 
 export interface CreateAddOnProductInput {
   code: string;
@@ -60,7 +60,7 @@ export function periodEndOf(start: Date, period: BillingPeriod): Date | null {
 /** An add-on is in scope exactly when its store is manageable; out of scope it looks missing. */
 async function assertStoreManageable(ctx: Context, em: EntityManager, addOn: StoreAddOn): Promise<void> {
   try {
-    await findStoreInScope(ctx, em, toGlobalId('Store', addOn.storeId), { access: 'manage', field: ['id'] });
+    await findStore(ctx, em, toGlobalId('Store', addOn.storeId), { access: 'manage', field: ['id'] });
   } catch (error) {
     if (error instanceof DomainError && error.code === UserErrorCode.NOT_FOUND) throw notFound('Add-on', ['id']);
     throw error;
@@ -159,7 +159,7 @@ export const addOnService = {
    */
   purchase(ctx: Context, input: PurchaseAddOnInput): Promise<StoreAddOn> {
     return ctx.dataSource.transaction(async (em) => {
-      const store = await findStoreInScope(ctx, em, input.storeId, {
+      const store = await findStore(ctx, em, input.storeId, {
         access: 'manage',
         field: ['storeId'],
         lock: true,

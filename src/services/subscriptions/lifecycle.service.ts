@@ -9,7 +9,7 @@ import { Product } from '../../entities/tenancy/product.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { clock } from '../clock';
-import { findStoreInScope } from '../tenancy/scoped';
+import { findStore } from '../tenancy/scoped';
 import { effectiveLimit, type LimitKind } from './limits';
 import { findTier } from './subscription.service';
 
@@ -36,7 +36,7 @@ export function addPeriods(from: Date, annual: boolean, count = 1): Date {
 
 /** The membership's subscription on a platform, locked, for a store the caller manages. */
 async function lockSubscription(ctx: Context, em: EntityManager, storeGlobalId: string, platformCode: string) {
-  const store = await findStoreInScope(ctx, em, storeGlobalId, { access: 'manage', field: ['storeId'] });
+  const store = await findStore(ctx, em, storeGlobalId, { access: 'manage', field: ['storeId'] });
   const subscription = await em
     .createQueryBuilder(StoreSubscription, 'sub')
     .innerJoin(StorePlatform, 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL')

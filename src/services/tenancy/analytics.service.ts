@@ -1,6 +1,6 @@
 import type { Context } from '../../context';
 import { InvalidInputError } from '../../common/errors';
-import { findStoreInScope } from './scoped';
+import { findStore } from './scoped';
 
 export const ANALYTICS_TIME_ZONE = 'Europe/Luxembourg';
 const MAX_DAYS = 366;
@@ -27,7 +27,7 @@ export async function storeAnalytics(
   if (to.getTime() - from.getTime() > MAX_DAYS * 86_400_000) {
     throw new InvalidInputError(`The range may span at most ${MAX_DAYS} days`, 'to');
   }
-  const store = await findStoreInScope(ctx, ctx.manager, storeGlobalId, { access: 'see', field: ['storeId'] });
+  const store = await findStore(ctx, ctx.manager, storeGlobalId, { access: 'team', field: ['storeId'] });
   const rows: Array<{ date: string; currency: string; orders: number; revenue_cents: string }> =
     await ctx.manager.query(
       `WITH days AS (

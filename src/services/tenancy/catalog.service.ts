@@ -5,7 +5,7 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 import { Order } from '../../entities/tenancy/order.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 import { clock } from '../clock';
-import { findStoreInScope } from './scoped';
+import { findStore } from './scoped';
 import { assertCanAdd, consumeOrder } from '../subscriptions/subscription.service';
 
 export interface CreateCustomerInput {
@@ -37,7 +37,7 @@ export const catalogService = {
     const exists = () => new DomainError(UserErrorCode.ALREADY_EXISTS, 'A customer with this email exists', ['email']);
     try {
       return await ctx.dataSource.transaction(async (em) => {
-        const store = await findStoreInScope(ctx, em, input.storeId, { access: 'see', field: ['storeId'] });
+        const store = await findStore(ctx, em, input.storeId, { access: 'team', field: ['storeId'] });
         if (await em.exists(Customer, { where: { storeId: store.id, email } })) throw exists();
         return em.save(
           em.create(Customer, { storeId: store.id, email, name: input.name ?? null, phone: input.phone ?? null }),
@@ -53,7 +53,7 @@ export const catalogService = {
     const exists = () => new DomainError(UserErrorCode.ALREADY_EXISTS, 'A product with this SKU exists', ['sku']);
     try {
       return await ctx.dataSource.transaction(async (em) => {
-        const store = await findStoreInScope(ctx, em, input.storeId, { access: 'see', field: ['storeId'] });
+        const store = await findStore(ctx, em, input.storeId, { access: 'team', field: ['storeId'] });
         if (await em.exists(Product, { where: { storeId: store.id, sku: input.sku } })) throw exists();
         await assertCanAdd(em, store.id, 'products');
         return em.save(
@@ -68,7 +68,7 @@ export const catalogService = {
 
   async createOrder(ctx: Context, input: CreateOrderInput): Promise<Order> {
     return ctx.dataSource.transaction(async (em) => {
-      const store = await findStoreInScope(ctx, em, input.storeId, { access: 'see', field: ['storeId'] });
+      const store = await findStore(ctx, em, input.storeId, { access: 'team', field: ['storeId'] });
       let customerId: number | null = null;
       if (input.customerId) {
         const id = idOf('Customer', input.customerId);

@@ -1,7 +1,7 @@
 import type { Context } from '../../context';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import { assertFeature } from '../features/feature-gate';
-import { findStoreInScope } from './scoped';
+import { findStore } from './scoped';
 
 const COLUMNS = ['email', 'name', 'phone', 'created_at'] as const;
 
@@ -21,7 +21,7 @@ export async function exportCustomersCsv(
   ctx: Context,
   storeGlobalId: string,
 ): Promise<{ filename: string; csv: string }> {
-  const store = await findStoreInScope(ctx, ctx.manager, storeGlobalId, { access: 'see', field: ['storeId'] });
+  const store = await findStore(ctx, ctx.manager, storeGlobalId, { access: 'team', field: ['storeId'] });
   await assertFeature(ctx.manager, store.id, 'customer_export');
   const customers = await ctx.manager.find(Customer, { where: { storeId: store.id }, order: { id: 'ASC' } });
   const lines = [

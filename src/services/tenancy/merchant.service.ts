@@ -6,9 +6,8 @@ import { User } from '../../entities/tenancy/user.entity';
 import { Role } from '../../entities/tenancy/enums';
 import { hashPassword } from '../auth/password';
 import { listPage, type ListArgs, type Listing } from './listing';
-import { findMerchantInScope, viewerOf } from './scoped';
+import { findMerchant, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
-import { scope } from './viewer';
 
 export interface CreateMerchantInput {
   name: string;
@@ -28,8 +27,6 @@ export const merchantService = {
   },
 
   async get(ctx: Context, id: number): Promise<Merchant | null> {
-    const viewer = await ctx.viewer();
-    if (!scope.canSeeMerchant(viewer, id)) return null;
     return ctx.loaders.byId(Merchant).load(id);
   },
 
@@ -61,7 +58,7 @@ export const merchantService = {
     const viewer = await viewerOf(ctx);
     if (!viewer.isAdmin) throw new AccessDeniedError('Only ADMIN may delete merchants');
     return ctx.dataSource.transaction(async (em) => {
-      const merchant = await findMerchantInScope(ctx, em, globalId, { access: 'manage', field: ['id'] });
+      const merchant = await findMerchant(ctx, em, globalId, { access: 'manage', field: ['id'] });
       const cascadedIds = await softDeleteWithCascade(em, merchant);
       return { deletedId: toGlobalId('Merchant', merchant.id), cascadedIds };
     });
@@ -69,7 +66,7 @@ export const merchantService = {
 
   async restore(ctx: Context, globalId: string): Promise<{ merchant: Merchant; restoredIds: string[] }> {
     return ctx.dataSource.transaction(async (em) => {
-      const merchant = await findMerchantInScope(ctx, em, globalId, {
+      const merchant = await findMerchant(ctx, em, globalId, {
         access: 'manage',
         field: ['id'],
         withDeleted: true,

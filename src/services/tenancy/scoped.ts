@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
-import { notFound } from '../../common/errors';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
-import { scope, type Viewer } from './viewer';
+import { allows, visible, type Access } from '../../policy/policy';
+import type { Viewer } from './viewer';
 
 /** The authenticated viewer; resolvers guard with @Authorized, so its absence is a programming error. */
 export async function viewerOf(ctx: Context): Promise<Viewer> {
@@ -13,14 +13,14 @@ export async function viewerOf(ctx: Context): Promise<Viewer> {
   return viewer;
 }
 
-type Access = 'see' | 'manage';
-
 /**
- * The only way services load a store by ID: out of scope, deleted or
- * malformed IDs all raise NOT_FOUND on `field`. `lock` takes a row lock
- * for check-then-write rules on the store.
+ * The store a service acts on, by its global ID: a plain find (row-level
+ * security leaves out what the caller may not see), then who may act on it
+ * (src/policy): out of reach, deleted, malformed or not the caller's to act
+ * on all raise NOT_FOUND on `field`. `lock` takes a row lock for
+ * check-then-write rules on the store.
  */
-export async function findStoreInScope(
+export async function findStore(
   ctx: Context,
   em: EntityManager,
   globalId: string,
@@ -36,12 +36,16 @@ export async function findStoreInScope(
           withDeleted: options.withDeleted ?? false,
           ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
         });
-  const allowed = store && (options.access === 'see' ? scope.canSeeStore : scope.canManageStore)(viewer, store);
-  if (!store || !allowed) throw notFound('Store', options.field);
-  return store;
+  return visible(
+    store,
+    'Store',
+    options.field,
+    !!store && allows(viewer, options.access, { merchantId: store.merchantId, store }),
+  );
 }
 
-export async function findMerchantInScope(
+/** The merchant a service acts on, as `findStore`. */
+export async function findMerchant(
   ctx: Context,
   em: EntityManager,
   globalId: string,
@@ -51,8 +55,10 @@ export async function findMerchantInScope(
   const id = idOf('Merchant', globalId);
   const merchant =
     id === null ? null : await em.findOne(Merchant, { where: { id }, withDeleted: options.withDeleted ?? false });
-  const allowed =
-    merchant && (options.access === 'see' ? scope.canSeeMerchant : scope.canManageMerchant)(viewer, merchant.id);
-  if (!merchant || !allowed) throw notFound('Merchant', options.field);
-  return merchant;
+  return visible(
+    merchant,
+    'Merchant',
+    options.field,
+    !!merchant && allows(viewer, options.access, { merchantId: merchant.id }),
+  );
 }

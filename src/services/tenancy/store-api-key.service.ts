@@ -1,13 +1,13 @@
 import type { Context } from '../../context';
-import { AccessDeniedError, DomainError, UserErrorCode, notFound } from '../../common/errors';
+import { AccessDeniedError, DomainError, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { API_KEY_FEATURE, newApiKey } from '../auth/api-key';
 import { clock } from '../clock';
 import { assertFeature } from '../features/feature-gate';
-import { findStoreInScope, viewerOf } from './scoped';
-import { scope } from './viewer';
+import { policy, visible } from '../../policy/policy';
+import { findStore, viewerOf } from './scoped';
 
 export interface CreateApiKeyInput {
   storeId: string;
@@ -25,7 +25,7 @@ export const storeApiKeyService = {
     const viewer = await viewerOf(ctx);
     const { key, keyHash, prefix } = newApiKey();
     const apiKey = await ctx.dataSource.transaction(async (em) => {
-      const store = await findStoreInScope(ctx, em, input.storeId, { access: 'manage', field: ['storeId'] });
+      const store = await findStore(ctx, em, input.storeId, { access: 'manage', field: ['storeId'] });
       // @RequireFeature gates the mutation; checking here too keeps the rule with the service for any caller.
       await assertFeature(em, store.id, API_KEY_FEATURE);
       const saved = await em.save(
@@ -41,10 +41,12 @@ export const storeApiKeyService = {
     const viewer = await viewerOf(ctx);
     return ctx.dataSource.transaction(async (em) => {
       const id = idOf('StoreApiKey', globalId);
-      const apiKey =
-        id === null ? null : await em.findOne(StoreApiKey, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      const store = apiKey ? await em.findOne(Store, { where: { id: apiKey.storeId } }) : null;
-      if (!apiKey || !store || !scope.canManageStore(viewer, store)) throw notFound('API key', ['id']);
+      // The policies show keys to who manages their store only.
+      const apiKey = visible(
+        id === null ? null : await em.findOne(StoreApiKey, { where: { id }, lock: { mode: 'pessimistic_write' } }),
+        'API key',
+        ['id'],
+      );
       if (apiKey.revokedAt)
         throw new DomainError(UserErrorCode.INVALID_STATE, 'The API key is already revoked', ['id']);
       await em.update(StoreApiKey, { id: apiKey.id }, { revokedAt: clock.now(), revokedById: viewer.userId });
@@ -54,7 +56,7 @@ export const storeApiKeyService = {
 
   /** A store's keys, revoked ones included, oldest first; only for who may manage the store. */
   async listOf(ctx: Context, store: Store): Promise<StoreApiKey[]> {
-    if (!scope.canManageStore(await ctx.viewer(), store)) {
+    if (!policy.managesStore(await ctx.viewer(), store)) {
       throw new AccessDeniedError("Only the store's owner may see its API keys");
     }
     return ctx.loaders.childrenOf(StoreApiKey, 'storeId').load(store.id);

@@ -5,8 +5,8 @@ import { idOf, toGlobalId } from '../../common/global-id';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
-import { findStoreInScope, viewerOf } from './scoped';
-import { scope } from './viewer';
+import { findStore, viewerOf } from './scoped';
+import { policy } from '../../policy/policy';
 import { startTrial } from '../subscriptions/subscription.service';
 
 export interface AddStoreToPlatformInput {
@@ -38,7 +38,7 @@ async function findMembershipToManage(ctx: Context, em: EntityManager, globalId:
   const store = membership
     ? await em.findOne(Store, { where: { id: membership.storeId }, lock: { mode: 'pessimistic_write' } })
     : null;
-  if (!membership || !store || !scope.canManageStore(viewer, store)) throw notFound('Store platform membership', field);
+  if (!membership || !store || !policy.managesStore(viewer, store)) throw notFound('Store platform membership', field);
   return { membership, store };
 }
 
@@ -65,7 +65,7 @@ export const storePlatformService = {
   async add(ctx: Context, input: AddStoreToPlatformInput): Promise<StorePlatform> {
     try {
       return await ctx.dataSource.transaction(async (em) => {
-        const store = await findStoreInScope(ctx, em, input.storeId, {
+        const store = await findStore(ctx, em, input.storeId, {
           access: 'manage',
           field: ['storeId'],
           lock: true,

@@ -5,7 +5,7 @@ import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { User } from '../../entities/tenancy/user.entity';
 import { clock } from '../clock';
 import { hashInvitationToken, newInvitationToken } from '../auth/auth.service';
-import { findStoreInScope } from './scoped';
+import { findStore } from './scoped';
 import { assertCanAdd } from '../subscriptions/subscription.service';
 import { assertFeature } from '../features/feature-gate';
 import type { Viewer } from './viewer';
@@ -62,7 +62,7 @@ export const teamService = {
     const invitationToken = newInvitationToken();
     try {
       return await ctx.dataSource.transaction(async (em) => {
-        const store = await findStoreInScope(ctx, em, input.storeId, {
+        const store = await findStore(ctx, em, input.storeId, {
           access: 'manage',
           field: ['storeId'],
           lock: true,
