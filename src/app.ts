@@ -98,13 +98,22 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
       {
         async requestDidStart() {
           return {
-            async willSendResponse({ response, contextValue }) {
+            async willSendResponse({ response, contextValue, operation }) {
               // contextValue is missing when the context could not be built (a bad token).
               const context = contextValue as Context | undefined;
               if (!context) return;
-              // Committed before the answer leaves: a mutation reported done is durable.
+              const readOnly = operation?.operation !== 'mutation';
+              const committing = context.transaction.finish(true, { readOnly });
+              if (config.exposeSqlCount)
+                response.http.headers.set('x-sql-statements', String(context.request.sqlStatements));
+              if (readOnly) {
+                // A read has nothing to make durable: the answer need not wait for its COMMIT.
+                committing.catch((err) => context.log.error({ err }, 'request transaction failed to commit'));
+                return;
+              }
+              // A mutation's answer leaves once it is committed: reported done means durable.
               try {
-                await context.transaction.finish(true);
+                await committing;
               } catch (err) {
                 context.log.error({ err }, 'request transaction failed to commit');
                 response.http.status = 500;
@@ -120,8 +129,6 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
                   },
                 };
               }
-              if (config.exposeSqlCount)
-                response.http.headers.set('x-sql-statements', String(context.request.sqlStatements));
             },
           };
         },

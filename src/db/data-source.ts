@@ -22,6 +22,9 @@ export function createDataSource(url: string, options: { poolSize?: number; log?
     logger: new CountingLogger(options.log),
     maxQueryExecutionTime: 1000,
     uuidExtension: 'pgcrypto',
-    extra: { max: options.poolSize ?? 10 },
+    // Pipelined connections: a query is sent without waiting for the one before it to finish, so a request's
+    // transaction opening and its first statement share a round trip (src/db/request-transaction.ts); results
+    // still come back in order, and a failed statement in a transaction fails the ones after it.
+    extra: { max: options.poolSize ?? 10, pipeline: true },
   });
 }

@@ -1,6 +1,7 @@
-import { escapeLiteral, type PoolClient, type QueryResult } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { requestDataSource, type RequestStore } from '../common/request-store';
+import { batchWrites, commitLater, watchPool } from './deferred-commit';
 
 /**
  * How a transaction learns who it works for: SQL run right after BEGIN, in the
@@ -14,6 +15,8 @@ export interface Opening<T> {
   /** SQL after `BEGIN;` (a simple query: values go in as literals, quoted with `literal`). */
   sql(literal: (value: string) => string): string;
   read(result: QueryResult): T;
+  /** The opening may write (an API key's last-use stamp): its transaction is never committed later. */
+  writes?: boolean;
 }
 
 type Runner = Omit<QueryRunner, 'isTransactionActive'> & { isTransactionActive: boolean; transactionDepth: number };
@@ -30,7 +33,7 @@ export class RequestTransaction<T> {
   readonly dataSource: DataSource;
   readonly manager: EntityManager;
   private readonly runner: Runner;
-  private opened?: Promise<{ client: PoolClient; value: T }>;
+  private opened?: Promise<{ client: PoolClient; value: Promise<T> }>;
   private finished = false;
 
   constructor(
@@ -38,6 +41,7 @@ export class RequestTransaction<T> {
     private readonly store: RequestStore,
     private readonly opening: Opening<T>,
   ) {
+    watchPool((base.driver as unknown as { master: Pool }).master);
     const { dataSource, runner } = requestDataSource(base, store);
     this.dataSource = dataSource;
     this.runner = runner as Runner;
@@ -65,41 +69,57 @@ export class RequestTransaction<T> {
     if (this.finished) throw new Error('The request transaction has already finished');
     return (this.opened ??= (async () => {
       const client = (await this.connect()) as PoolClient;
-      serialize(client);
+      batchWrites(client);
       this.store.sqlStatements += 1;
-      const results = (await client.query(`BEGIN; ${this.opening.sql(escapeLiteral)}`)) as unknown as QueryResult[];
+      // Sent, not awaited: the pool's connections pipeline (src/db/data-source.ts), so the request's first
+      // statement follows the opening in the same round trip. Should the opening fail, PostgreSQL aborts the
+      // transaction and every statement after it fails too: none runs without the identity.
+      const opening = client.query(`BEGIN; ${this.opening.sql(escapeLiteral)}`) as unknown as Promise<QueryResult[]>;
+      const value = opening.then((results) => this.opening.read(results[results.length - 1]));
+      value.catch(() => undefined); // its error reaches whoever awaits the value; the statements after fail anyway
       this.runner.isTransactionActive = true;
       this.runner.transactionDepth = 1;
-      return { client, value: this.opening.read(results[results.length - 1]) };
+      return { client, value };
     })());
   }
 
   /**
    * Commits (or rolls back) and releases the connection; later calls do
    * nothing. A failed COMMIT throws (the caller must not report success) and
-   * the connection is discarded, as is one whose opening failed.
+   * the connection is discarded, as is one whose opening failed. `readOnly`:
+   * the caller ran no write (a GraphQL query), so the COMMIT may go out with
+   * the connection's next use (src/db/deferred-commit.ts) and the connection
+   * goes back to the pool at once.
    */
-  async finish(commit: boolean): Promise<void> {
-    if (this.finished) return;
+  finish(commit: boolean, options: { readOnly?: boolean } = {}): Promise<void> {
+    if (this.finished) return Promise.resolve();
     this.finished = true;
-    if (!this.opened) return;
+    if (!this.opened) return Promise.resolve();
+    this.store.sqlStatements += 1;
+    const later = commit && !!options.readOnly && !this.opening.writes;
+    return this.end(this.opened, commit, later);
+  }
+
+  private async end(opened: NonNullable<typeof this.opened>, commit: boolean, later: boolean): Promise<void> {
     let client: PoolClient;
     try {
-      ({ client } = await this.opened);
+      ({ client } = await opened);
     } catch (error) {
       await this.discard(error);
       return;
     }
-    try {
-      this.store.sqlStatements += 1;
-      await client.query(commit ? 'COMMIT' : 'ROLLBACK');
-    } catch (error) {
-      await this.discard(error);
-      throw error;
+    if (later) {
+      commitLater(client);
+    } else {
+      try {
+        await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+      } catch (error) {
+        await this.discard(error);
+        throw error;
+      }
     }
     this.runner.isTransactionActive = false;
     this.runner.transactionDepth = 0;
-    unserialize(client);
     await this.runner.release();
   }
 
@@ -107,25 +127,6 @@ export class RequestTransaction<T> {
     const runner = this.runner as unknown as { releasePostgresConnection(err: unknown): Promise<void> };
     await runner.releasePostgresConnection(error instanceof Error ? error : new Error(String(error)));
   }
-}
-
-/**
- * One query at a time on the request's connection, in call order: a request's
- * resolvers run concurrently, and pg's own queueing of a query sent while
- * another runs is deprecated (gone in pg 9).
- */
-function serialize(client: PoolClient): void {
-  const query = client.query;
-  let tail: Promise<unknown> = Promise.resolve();
-  (client as { query: unknown }).query = (...args: unknown[]) => {
-    const run = tail.then(() => (query as (...a: unknown[]) => Promise<unknown>).apply(client, args));
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
-function unserialize(client: PoolClient): void {
-  delete (client as { query?: unknown }).query;
 }
 
 const SYSTEM_NAME = /^[a-z][a-z0-9.:-]*$/;

@@ -71,6 +71,7 @@ export function viewerOpening(credential: Credential, now: () => Date): Opening<
         `${BEST_TIER_ARGUMENTS}, ${literal(API_KEY_FEATURE)})`,
       read: ({ rows: [row] }) =>
         row ? apiKeyViewer(row.id, { id: row.store_id, merchantId: row.merchant_id }, row.rate_tier) : null,
+      writes: true,
     };
   }
   return { sql: () => `SELECT orion.open_anonymous()`, read: () => null };
@@ -108,15 +109,3 @@ export function apiKeyViewer(
     rate: { merchantId: store.merchantId, tier: rateTier },
   };
 }
-
-/** Scope rules: every read and write by id asks one of these. */
-export const scope = {
-  canSeeMerchant: (v: Viewer | null, merchantId: number): boolean =>
-    !!v && (v.isAdmin || v.ownedMerchantIds.has(merchantId) || v.memberMerchantIds.has(merchantId)),
-  canManageMerchant: (v: Viewer | null, merchantId: number): boolean =>
-    !!v && (v.isAdmin || v.ownedMerchantIds.has(merchantId)),
-  canSeeStore: (v: Viewer | null, store: { id: number; merchantId: number }): boolean =>
-    !!v && (v.isAdmin || v.ownedMerchantIds.has(store.merchantId) || v.memberStoreIds.has(store.id)),
-  canManageStore: (v: Viewer | null, store: { merchantId: number }): boolean =>
-    !!v && (v.isAdmin || v.ownedMerchantIds.has(store.merchantId)),
-};
