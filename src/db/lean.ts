@@ -87,7 +87,7 @@ function countStatement(dataSource: DataSource): void {
 const statementNames = new Map<string, string>();
 
 /** A stable name per statement text: pg prepares a named statement once per connection and reuses it. */
-function statementName(sql: string): string {
+export function statementName(sql: string): string {
   let name = statementNames.get(sql);
   if (!name) {
     name = `lean_${createHash('sha1').update(sql).digest('base64url').slice(0, 20)}`;

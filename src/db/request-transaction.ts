@@ -1,23 +1,74 @@
-import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { requestDataSource, type RequestStore } from '../common/request-store';
 import { batchWrites, commitLater, watchPool } from './deferred-commit';
+import { statementName } from './lean';
 
 /**
- * How a transaction learns who it works for: SQL run right after BEGIN, in the
- * same round trip, calling one of the `orion.open_*` functions of the
- * row-level security migration. They write the transaction-local identity
- * settings the policies read and switch to the `orion_app` role, so nothing
- * after them bypasses the policies, whoever the pool connects as. `read`
- * turns the function's result into what the caller needs (its viewer).
+ * How a transaction learns who it works for: one statement sent right after
+ * BEGIN, in the same write (the connections pipeline), that reads who the
+ * caller is and writes the transaction-local identity settings the
+ * row-level security policies read (`identitySql`), switching to the
+ * `orion_app` role last, so nothing after it bypasses the policies, whoever
+ * the pool connects as. It is a named prepared statement (planned once per
+ * connection) that returns exactly one row, so the settings are always
+ * written, even for a credential that no longer works; should it fail,
+ * PostgreSQL aborts the transaction and nothing after it runs. `read` turns
+ * its row into what the caller needs (its viewer).
  */
 export interface Opening<T> {
-  /** SQL after `BEGIN;` (a simple query: values go in as literals, quoted with `literal`). */
-  sql(literal: (value: string) => string): string;
+  text: string;
+  values: unknown[];
   read(result: QueryResult): T;
   /** The opening may write (an API key's last-use stamp): its transaction is never committed later. */
   writes?: boolean;
 }
+
+/** The identity a transaction's opening writes: SQL expressions, evaluated in its one row. */
+export interface Identity {
+  /**
+   * The role the policies apply to (see the row-level security migration):
+   * 'orion_app' for a tenant's caller or an anonymous one, 'orion_admin' for
+   * ADMIN, 'orion_system' for work done for no caller.
+   */
+  role: string;
+  /** 'request', or 'system:<name>' naming the work done for no caller. */
+  context: string;
+  userId: string;
+  /** Merchants owned: all their stores and rows. */
+  merchants: string;
+  /** Merchants whose team the caller is in: the merchant, its programs, cards, their holders and ledger. */
+  teamMerchants: string;
+  /** Stores whose team the caller is in: their rows. */
+  stores: string;
+}
+
+/**
+ * The select-list columns that write `identity` into the settings the
+ * policies read and then switch role: the one place that writes them.
+ */
+export function identitySql(identity: Identity): string {
+  // One column (concat evaluates its arguments in order, the role switch last), not eight for pg to parse.
+  return `concat(set_config('orion.context', ${identity.context}, true),
+                 set_config('orion.user_id', coalesce((${identity.userId})::text, ''), true),
+                 set_config('orion.merchants', (${identity.merchants})::int[]::text, true),
+                 set_config('orion.team_merchants', (${identity.teamMerchants})::int[]::text, true),
+                 set_config('orion.stores', (${identity.stores})::int[]::text, true),
+                 set_config('orion.deleted', 'off', true),
+                 set_config('orion.storefront', '', true),
+                 set_config('role', ${identity.role}, true)) <> '' AS identified`;
+}
+
+/**
+ * BEGIN, then the role and context the opening reads who the caller is with
+ * (across tenants, under a named system context): named prepared statements,
+ * parsed once per connection like the opening itself.
+ */
+const BEGIN = { name: 'orion_begin', text: 'BEGIN' };
+const IDENTIFY = {
+  name: 'orion_identify',
+  text: `SELECT set_config('role', 'orion_system', true), set_config('orion.context', 'system:identify', true)`,
+};
 
 type Runner = Omit<QueryRunner, 'isTransactionActive'> & { isTransactionActive: boolean; transactionDepth: number };
 
@@ -74,8 +125,13 @@ export class RequestTransaction<T> {
       // Sent, not awaited: the pool's connections pipeline (src/db/data-source.ts), so the request's first
       // statement follows the opening in the same round trip. Should the opening fail, PostgreSQL aborts the
       // transaction and every statement after it fails too: none runs without the identity.
-      const opening = client.query(`BEGIN; ${this.opening.sql(escapeLiteral)}`) as unknown as Promise<QueryResult[]>;
-      const value = opening.then((results) => this.opening.read(results[results.length - 1]));
+      const { text, values } = this.opening;
+      // An error in these fails the opening after them too.
+      client.query(BEGIN).catch(() => undefined);
+      client.query(IDENTIFY).catch(() => undefined);
+      const value = client
+        .query({ name: statementName(text), text, values })
+        .then((result) => this.opening.read(result));
       value.catch(() => undefined); // its error reaches whoever awaits the value; the statements after fail anyway
       this.runner.isTransactionActive = true;
       this.runner.transactionDepth = 1;
@@ -134,7 +190,16 @@ const SYSTEM_NAME = /^[a-z][a-z0-9.:-]*$/;
 /** The opening of work done for no caller: jobs, the admin bootstrap, webhooks. */
 export function systemOpening(name: string): Opening<void> {
   if (!SYSTEM_NAME.test(name)) throw new Error(`Bad system context name: ${name}`);
-  return { sql: (literal) => `SELECT orion.open_system(${literal(name)})`, read: () => undefined };
+  const none = `'{}'`;
+  const identity = identitySql({
+    role: `'orion_system'`,
+    context: `'system:' || $1::text`,
+    userId: 'NULL',
+    merchants: none,
+    teamMerchants: none,
+    stores: none,
+  });
+  return { text: `SELECT ${identity}`, values: [name], read: () => undefined };
 }
 
 /**
@@ -161,18 +226,25 @@ export async function withSystemTransaction<R>(
 }
 
 /**
- * Runs `work` inside a request's transaction with the policies opened to the
- * named system context, then closes them again: for the few lookups made
- * before anyone is known (an invitation token, a storefront's Host). The
- * name says why, in the code and in `orion.context` while it runs.
+ * Runs `work` inside a request's transaction as the named system context
+ * (the `orion_system` role, which sees every tenant's rows), then back as
+ * before: for the few lookups made before anyone is known (an invitation
+ * token, a storefront's Host). The name says why, in the code and in
+ * `orion.context` while it runs.
  */
 export async function asSystem<R>(manager: EntityManager, name: string, work: () => Promise<R>): Promise<R> {
   if (!SYSTEM_NAME.test(name)) throw new Error(`Bad system context name: ${name}`);
-  const [{ previous }] = (await manager.query(
-    `SELECT current_setting('orion.context', true) AS previous, set_config('orion.context', $1, true)`,
+  const [{ role, context }] = (await manager.query(
+    `SELECT current_user AS role, current_setting('orion.context', true) AS context,
+            set_config('role', 'orion_system', true), set_config('orion.context', $1, true)`,
     [`system:${name}`],
-  )) as Array<{ previous: string }>;
-  return restoring(work, () => manager.query(`SELECT set_config('orion.context', $1, true)`, [previous ?? 'request']));
+  )) as Array<{ role: string; context: string | null }>;
+  return restoring(work, () =>
+    manager.query(`SELECT set_config('role', $1, true), set_config('orion.context', $2, true)`, [
+      role,
+      context ?? 'request',
+    ]),
+  );
 }
 
 /**

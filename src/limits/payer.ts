@@ -23,16 +23,26 @@ export type Payer = { kind: 'unthrottled' } | { kind: 'bucket'; key: string; siz
 export const PAYER_TTL_MS = 1_000;
 
 /**
- * The arguments `orion.best_tier` takes (the row-level security migration):
- * the ladder and the statuses that grant access. The opening of a user's or an
- * API key's transaction reads the merchant's highest tier on the ladder among
- * its live stores' access-granting subscriptions (NULL when it has none), so
- * no statement of its own.
+ * The highest tier on TIER_LADDER among the live stores' access-granting
+ * subscriptions of the merchant `merchantExpr` names (NULL when it has
+ * none), as an SQL expression: read inside the statement that identifies
+ * the caller (the viewer, an API key), so no statement of its own.
  */
-export const BEST_TIER_ARGUMENTS =
-  `'{${TIER_LADDER.join(',')}}'::text[], ` + `'{${ACCESS_STATUSES.join(',')}}'::subscription_status[]`;
+export function bestTierSql(merchantExpr: string): string {
+  const ladder = `ARRAY[${TIER_LADDER.map((code) => `'${code}'`).join(', ')}]::text[]`;
+  const statuses = `ARRAY[${ACCESS_STATUSES.map((s) => `'${s}'`).join(', ')}]::subscription_status[]`;
+  // Aliases of their own: the expression may name a column of an outer `s` or `t`.
+  return `(SELECT bt_t.code
+             FROM stores bt_s
+             JOIN store_platforms bt_sp ON bt_sp.store_id = bt_s.id AND bt_sp.deleted_at IS NULL
+             JOIN store_subscriptions bt_ss ON bt_ss.store_platform_id = bt_sp.id AND bt_ss.status = ANY(${statuses})
+             JOIN subscription_tiers bt_t ON bt_t.id = bt_ss.tier_id
+            WHERE bt_s.merchant_id = ${merchantExpr} AND bt_s.deleted_at IS NULL AND bt_t.code = ANY(${ladder})
+            ORDER BY array_position(${ladder}, bt_t.code::text) DESC
+            LIMIT 1)`;
+}
 
-/** The bucket of a tier code read by `orion.best_tier` (none: the lowest tier's). */
+/** The bucket of a tier code read by `bestTierSql` (none: the lowest tier's). */
 export const tierBucket = (code: string | null): BucketSize =>
   BUCKETS[(TIER_LADDER as readonly string[]).includes(code ?? '') ? (code as TierCode) : TIER_LADDER[0]];
 

@@ -1,6 +1,7 @@
-import type { Opening } from '../../db/request-transaction';
+import { identitySql, type Opening } from '../../db/request-transaction';
+import { ACCESS_STATUSES } from '../../entities/subscriptions/enums';
 import { Role } from '../../entities/tenancy/enums';
-import { BEST_TIER_ARGUMENTS } from '../../limits/payer';
+import { bestTierSql } from '../../limits/payer';
 import { API_KEY_FEATURE } from '../auth/api-key';
 
 /**
@@ -45,36 +46,111 @@ interface UserRow {
 }
 
 /**
+ * A signed-in user's opening: the live, active user with the merchants they
+ * own and their accepted team memberships, the catalogue's version, and the
+ * merchant whose cost bucket they draw from with its best tier. One row even
+ * when the user is gone (then no identity: anonymous).
+ */
+const USER_OPENING = `
+  SELECT v.*, ${bestTierSql('v.rate_merchant_id')} AS rate_tier,
+         ${identitySql({
+           role: `CASE WHEN v.role = '${Role.ADMIN}' THEN 'orion_admin' ELSE 'orion_app' END`,
+           context: `'request'`,
+           userId: 'v.user_id',
+           merchants: 'v.merchant_ids',
+           teamMerchants: 'v.store_merchant_ids',
+           stores: 'v.store_ids',
+         })}
+    FROM (SELECT w.*, coalesce(w.merchant_ids[1], w.store_merchant_ids[1]) AS rate_merchant_id
+            FROM (SELECT u.id AS user_id, u.role::text AS role,
+                         ARRAY(SELECT m.id FROM merchants m
+                                WHERE m.owner_user_id = u.id AND m.deleted_at IS NULL ORDER BY m.id) AS merchant_ids,
+                         coalesce(team.store_ids, '{}') AS store_ids,
+                         coalesce(team.merchant_ids, '{}') AS store_merchant_ids,
+                         (SELECT c.version FROM catalog_version c) AS catalog_version
+                    FROM (SELECT 1) one
+                    LEFT JOIN users u ON u.id = $1 AND u.deleted_at IS NULL AND u.is_active
+                    LEFT JOIN LATERAL (
+                          SELECT array_agg(s.id ORDER BY s.id) AS store_ids,
+                                 array_agg(DISTINCT s.merchant_id ORDER BY s.merchant_id) AS merchant_ids
+                            FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
+                           WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
+                             AND su.accepted_at IS NOT NULL) team ON true
+                  -- a fence: pulled up, each column that names an array would run its subquery again
+                  OFFSET 0) w) v`;
+
+/**
+ * An API key's opening: an unrevoked key of a live store whose primary
+ * subscription grants `api_access`, a team member of that one store. Its
+ * last_used_at is stamped at most once a minute, by the one request that
+ * locks the stale row: the lock lasts as long as that request's transaction,
+ * so the others skip it rather than wait (a long request must not stall every
+ * other request of its key). One row even for a key that does not work.
+ */
+const API_KEY_OPENING = `
+  WITH api_key AS (
+    SELECT k.id, k.store_id, s.merchant_id
+      FROM store_api_keys k
+      JOIN stores s ON s.id = k.store_id AND s.deleted_at IS NULL
+     WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+       AND EXISTS (
+         SELECT 1 FROM store_platforms sp
+           JOIN store_subscriptions sub ON sub.store_platform_id = sp.id
+           JOIN subscription_tiers t ON t.id = sub.tier_id
+          WHERE sp.store_id = k.store_id AND sp.is_primary AND sp.deleted_at IS NULL
+            AND sub.status = ANY($2::subscription_status[]) AND t.features @> jsonb_build_array($3::text))
+  ), touched AS (
+    UPDATE store_api_keys k SET last_used_at = $4
+     WHERE k.id = (SELECT l.id FROM store_api_keys l JOIN api_key a ON a.id = l.id
+                    WHERE l.last_used_at IS NULL OR l.last_used_at <= $4::timestamptz - interval '1 minute'
+                      FOR UPDATE OF l SKIP LOCKED)
+  )
+  SELECT a.id, a.store_id, a.merchant_id, ${bestTierSql('a.merchant_id')} AS rate_tier,
+         ${identitySql({
+           role: `'orion_app'`,
+           context: `'request'`,
+           userId: 'NULL',
+           merchants: `'{}'`,
+           teamMerchants: `CASE WHEN a.id IS NULL THEN '{}' ELSE ARRAY[a.merchant_id] END`,
+           stores: `CASE WHEN a.id IS NULL THEN '{}' ELSE ARRAY[a.store_id] END`,
+         })}
+    FROM (SELECT 1) one LEFT JOIN api_key a ON true`;
+
+const NONE = `'{}'`;
+const ANONYMOUS_OPENING = `SELECT ${identitySql({
+  role: `'orion_app'`,
+  context: `'request'`,
+  userId: 'NULL',
+  merchants: NONE,
+  teamMerchants: NONE,
+  stores: NONE,
+})}`;
+
+/**
  * The opening of a request's transaction (src/db/request-transaction.ts):
- * `orion.open_user` / `orion.open_api_key` / `orion.open_anonymous` of the
- * row-level security migration read who the credential names (the live,
- * active user with the merchants they own and their accepted team
- * memberships; an unrevoked key of a live store whose primary subscription
- * grants `api_access`), write the identity settings the policies read, and
- * switch to the policies' role, in the request's first round trip. Its
- * value is the viewer; null for no credential or one that no longer works.
+ * who the credential names, read and written into the identity settings the
+ * policies read, in the request's first round trip. Its value is the
+ * viewer; null for no credential or one that no longer works.
  */
 export function viewerOpening(credential: Credential, now: () => Date): Opening<Viewer | null> {
   if (credential?.kind === 'user') {
     const { userId } = credential;
-    if (!Number.isSafeInteger(userId)) throw new Error('A user id is an integer');
     return {
-      sql: () => `SELECT * FROM orion.open_user(${userId}, ${BEST_TIER_ARGUMENTS})`,
-      read: ({ rows: [row] }) => (row ? userViewer(userId, row as UserRow) : null),
+      text: USER_OPENING,
+      values: [userId],
+      read: ({ rows: [row] }) => (row?.role ? userViewer(userId, row as UserRow) : null),
     };
   }
   if (credential?.kind === 'apiKey') {
-    const { keyHash } = credential;
     return {
-      sql: (literal) =>
-        `SELECT * FROM orion.open_api_key(${literal(keyHash)}, ${literal(now().toISOString())}, ` +
-        `${BEST_TIER_ARGUMENTS}, ${literal(API_KEY_FEATURE)})`,
+      text: API_KEY_OPENING,
+      values: [credential.keyHash, ACCESS_STATUSES, API_KEY_FEATURE, now()],
       read: ({ rows: [row] }) =>
-        row ? apiKeyViewer(row.id, { id: row.store_id, merchantId: row.merchant_id }, row.rate_tier) : null,
+        row?.id ? apiKeyViewer(row.id, { id: row.store_id, merchantId: row.merchant_id }, row.rate_tier) : null,
       writes: true,
     };
   }
-  return { sql: () => `SELECT orion.open_anonymous()`, read: () => null };
+  return { text: ANONYMOUS_OPENING, values: [], read: () => null };
 }
 
 function userViewer(userId: number, row: UserRow): Viewer {
