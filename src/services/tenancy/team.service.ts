@@ -1,4 +1,5 @@
 import type { Context } from '../../context';
+import { policy } from '../../policy/policy';
 import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
 import { StoreRole, Role } from '../../entities/tenancy/enums';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
@@ -49,7 +50,7 @@ export function invitee(member: StoreUser, email: string): User {
 
 /** Whether `viewer` sees the account behind a membership, or only its invitee projection. */
 export function seesAccount(viewer: Viewer | null, member: StoreUser): boolean {
-  return member.acceptedAt !== null || !!viewer?.isAdmin || viewer?.userId === member.userId;
+  return member.acceptedAt !== null || policy.seesUser(viewer, member.userId);
 }
 
 /**
