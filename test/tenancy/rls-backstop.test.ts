@@ -274,6 +274,28 @@ describe('row-level security, the backstop', () => {
     expect([...rows.get('loyalty_cards')!].sort()).toEqual(cards.sort());
   });
 
+  it("shows the tables' owner, when not a superuser, no row: no policy is written for it", async () => {
+    // A non-superuser that owns a tenant table (as the role of a user's own PostgreSQL owns them all): FORCE
+    // ROW LEVEL SECURITY holds it to the policies, and none is written for it.
+    const owner = `orion_test_owner_${process.pid}`;
+    await sql(`CREATE ROLE ${owner} NOLOGIN`);
+    const runner = server.dataSource.createQueryRunner();
+    try {
+      await sql(`ALTER TABLE loyalty_programs OWNER TO ${owner}`);
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.query(`SET LOCAL ROLE ${owner}`);
+      const [{ total }] = await runner.query(`SELECT count(*)::int AS total FROM loyalty_programs`);
+      expect(total).toBe(0);
+      await runner.rollbackTransaction();
+      expect((await one(`SELECT count(*)::int AS total FROM loyalty_programs`)).total).toBeGreaterThan(0);
+    } finally {
+      await runner.release();
+      await sql(`ALTER TABLE loyalty_programs OWNER TO current_user`);
+      await sql(`DROP ROLE ${owner}`);
+    }
+  });
+
   it('shows an anonymous transaction no tenant row at all', async () => {
     const { role, rows } = await seenAs(null);
     expect(role).toBe('orion_app');
