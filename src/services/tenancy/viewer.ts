@@ -47,9 +47,10 @@ interface UserRow {
 
 /**
  * A signed-in user's opening: the live, active user with the merchants they
- * own and their accepted team memberships, the catalogue's version, and the
- * merchant whose cost bucket they draw from with its best tier. One row even
- * when the user is gone (then no identity: anonymous).
+ * own and the live stores (and their merchants) whose team they joined, kept
+ * ready in orion.identities by the IdentityOfUsers migration's triggers; the
+ * catalogue's version; the merchant whose cost bucket they draw from with its
+ * best tier. One row even when the user is gone (then no identity: anonymous).
  */
 const USER_OPENING = `
   SELECT v.*, ${bestTierSql('v.rate_merchant_id')} AS rate_tier,
@@ -61,23 +62,15 @@ const USER_OPENING = `
            teamMerchants: 'v.store_merchant_ids',
            stores: 'v.store_ids',
          })}
-    FROM (SELECT w.*, coalesce(w.merchant_ids[1], w.store_merchant_ids[1]) AS rate_merchant_id
-            FROM (SELECT u.id AS user_id, u.role::text AS role,
-                         ARRAY(SELECT m.id FROM merchants m
-                                WHERE m.owner_user_id = u.id AND m.deleted_at IS NULL ORDER BY m.id) AS merchant_ids,
-                         coalesce(team.store_ids, '{}') AS store_ids,
-                         coalesce(team.merchant_ids, '{}') AS store_merchant_ids,
-                         (SELECT c.version FROM catalog_version c) AS catalog_version
-                    FROM (SELECT 1) one
-                    LEFT JOIN users u ON u.id = $1 AND u.deleted_at IS NULL AND u.is_active
-                    LEFT JOIN LATERAL (
-                          SELECT array_agg(s.id ORDER BY s.id) AS store_ids,
-                                 array_agg(DISTINCT s.merchant_id ORDER BY s.merchant_id) AS merchant_ids
-                            FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
-                           WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active
-                             AND su.accepted_at IS NOT NULL) team ON true
-                  -- a fence: pulled up, each column that names an array would run its subquery again
-                  OFFSET 0) w) v`;
+    FROM (SELECT u.id AS user_id, u.role::text AS role,
+                 coalesce(i.merchants, '{}') AS merchant_ids,
+                 coalesce(i.stores, '{}') AS store_ids,
+                 coalesce(i.team_merchants, '{}') AS store_merchant_ids,
+                 coalesce(i.merchants[1], i.team_merchants[1]) AS rate_merchant_id,
+                 (SELECT c.version FROM catalog_version c) AS catalog_version
+            FROM (SELECT 1) one
+            LEFT JOIN users u ON u.id = $1 AND u.deleted_at IS NULL AND u.is_active
+            LEFT JOIN orion.identities i ON i.user_id = u.id) v`;
 
 /**
  * An API key's opening: an unrevoked key of a live store whose primary
