@@ -59,28 +59,21 @@ export class IdentityOfUsers1795240000001 implements MigrationInterface {
              END $$`);
     await q(`ALTER FUNCTION orion.refresh_identity(integer) OWNER TO orion_system`);
 
-    await q(`CREATE FUNCTION orion.identity_of_merchant_owner() RETURNS trigger LANGUAGE plpgsql AS $$
+    // A row naming a user (its column: the trigger's argument) changed: that user's identity, before and after.
+    await q(`CREATE FUNCTION orion.identity_of_row() RETURNS trigger LANGUAGE plpgsql AS $$
+             DECLARE before integer; after integer;
              BEGIN
-               IF TG_OP <> 'INSERT' THEN PERFORM orion.refresh_identity(OLD.owner_user_id); END IF;
-               IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.owner_user_id IS DISTINCT FROM OLD.owner_user_id) THEN
-                 PERFORM orion.refresh_identity(NEW.owner_user_id);
-               END IF;
+               IF TG_OP <> 'INSERT' THEN before := (to_jsonb(OLD) ->> TG_ARGV[0])::integer; END IF;
+               IF TG_OP <> 'DELETE' THEN after := (to_jsonb(NEW) ->> TG_ARGV[0])::integer; END IF;
+               PERFORM orion.refresh_identity(before);
+               IF after IS DISTINCT FROM before THEN PERFORM orion.refresh_identity(after); END IF;
                RETURN NULL;
              END $$`);
     await q(`CREATE TRIGGER identity_of_merchant_owner AFTER INSERT OR DELETE OR UPDATE OF owner_user_id, deleted_at
-               ON merchants FOR EACH ROW EXECUTE FUNCTION orion.identity_of_merchant_owner()`);
-
-    await q(`CREATE FUNCTION orion.identity_of_member() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN
-               IF TG_OP <> 'INSERT' THEN PERFORM orion.refresh_identity(OLD.user_id); END IF;
-               IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.user_id IS DISTINCT FROM OLD.user_id) THEN
-                 PERFORM orion.refresh_identity(NEW.user_id);
-               END IF;
-               RETURN NULL;
-             END $$`);
+               ON merchants FOR EACH ROW EXECUTE FUNCTION orion.identity_of_row('owner_user_id')`);
     await q(`CREATE TRIGGER identity_of_member
                AFTER INSERT OR DELETE OR UPDATE OF user_id, store_id, deleted_at, is_active, accepted_at
-               ON store_users FOR EACH ROW EXECUTE FUNCTION orion.identity_of_member()`);
+               ON store_users FOR EACH ROW EXECUTE FUNCTION orion.identity_of_row('user_id')`);
 
     // A store deleted, restored or moved changes what its members' team arrays hold. SECURITY DEFINER: the
     // writer may not see every membership of the store (its policies), the recomputation must.
@@ -105,9 +98,8 @@ export class IdentityOfUsers1795240000001 implements MigrationInterface {
     await q(`DROP TRIGGER identity_of_store_members ON stores`);
     await q(`DROP FUNCTION orion.identity_of_store_members()`);
     await q(`DROP TRIGGER identity_of_member ON store_users`);
-    await q(`DROP FUNCTION orion.identity_of_member()`);
     await q(`DROP TRIGGER identity_of_merchant_owner ON merchants`);
-    await q(`DROP FUNCTION orion.identity_of_merchant_owner()`);
+    await q(`DROP FUNCTION orion.identity_of_row()`);
     await q(`DROP FUNCTION orion.refresh_identity(integer)`);
     await q(`DROP TABLE orion.identities`);
     await q(`REVOKE CREATE ON SCHEMA orion FROM orion_system`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TestServer } from '../support/server';
 import { addTeamMember, adminToken, createStore, createTenant, unique, type Tenant } from '../factories/tenancy';
 import { hashPin } from '../../src/services/loyalty/pin';
+import { dbId } from '../support/ids';
 
 let server: TestServer;
 let admin: string;
@@ -41,7 +42,6 @@ const CARD = `query($cardNumber: String, $qrCodeData: String) {
   loyaltyCard(cardNumber: $cardNumber, qrCodeData: $qrCodeData) { ${CARD_FIELDS} } }`;
 
 /** The integer key inside a global ID. */
-const dbId = (globalId: string): number => Number(Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]);
 const globalId = (type: string, id: number): string => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 
 type Program = Record<string, any> & { id: string };

@@ -109,6 +109,11 @@ export class TestServer {
     return result.data;
   }
 
+  /** SQL straight on the run's database, as its superuser: no request, no policy (to arrange and to check). */
+  sql<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
+    return this.dataSource.query(text, params);
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());

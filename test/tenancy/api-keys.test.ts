@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TestServer } from '../support/server';
 import { addTeamMember, adminToken, createTenant, type Tenant } from '../factories/tenancy';
+import { dbId } from '../support/ids';
 
 let server: TestServer;
 let admin: string;
@@ -20,8 +21,6 @@ const CHANGE = `mutation($input: ChangeSubscriptionTierInput!) { changeSubscript
 const ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id totalCents } userErrors { code message field } } }`;
 const STORE = `query($id: ID!) { store(id: $id) { id name orders { totalCount } } }`;
 const ADVANCE = `mutation($s: PositiveInt!) { advanceTestClock(input: { seconds: $s }) { now } }`;
-
-const dbId = (globalId: string): number => Number(Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]);
 
 async function upgrade(tenant: Tenant, tierCode = 'business', storeId = tenant.storeId) {
   const data = await server.ok(

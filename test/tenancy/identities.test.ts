@@ -1,5 +1,6 @@
 import { addTeamMember, adminToken, createTenant } from '../factories/tenancy';
 import { TestServer } from '../support/server';
+import { dbId } from '../support/ids';
 
 /**
  * orion.identities holds what each user is to the tenant policies (owned
@@ -15,8 +16,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => server.dataSource.query(text, params);
-const dbId = (globalId: string): number => Number(Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]);
+const sql = <T = any>(text: string, params: unknown[] = []) => server.sql<T>(text, params);
 
 /** Users whose identity row differs from what the tables say now (none expected). */
 const drifted = () =>

@@ -56,6 +56,7 @@ import { toGlobalId } from '../../src/common/global-id';
 import { testDatabaseUrl } from '../support/database';
 import { TestServer, type GqlResult } from '../support/server';
 import { adminToken, login } from '../factories/tenancy';
+import { dbId } from '../support/ids';
 
 jest.setTimeout(120_000);
 
@@ -802,7 +803,6 @@ let bOwner: Caller;
 let addOnProductId: string;
 
 const hex = () => randomBytes(5).toString('hex');
-const dbId = (globalId: string): number => Number(Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]);
 
 async function ok(token: string, query: string, variables: Record<string, unknown> = {}) {
   const data = await server.ok(query, variables, { token });

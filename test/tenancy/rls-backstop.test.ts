@@ -4,6 +4,7 @@ import { hashApiKey } from '../../src/services/auth/api-key';
 import { viewerOpening, type Credential } from '../../src/services/tenancy/viewer';
 import { addTeamMember, createTenant, unique } from '../factories/tenancy';
 import { TestServer } from '../support/server';
+import { dbId } from '../support/ids';
 
 /**
  * The backstop behind every rule of the API: inside a request's transaction,
@@ -21,9 +22,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => server.dataSource.query(text, params);
+const sql = <T = any>(text: string, params: unknown[] = []) => server.sql<T>(text, params);
 const one = async <T = any>(text: string, params: unknown[] = []): Promise<T> => (await sql<T>(text, params))[0];
-const dbId = (globalId: string): number => Number(Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]);
 
 /**
  * Who owns each row, as superuser SQL: its merchant, the store it belongs to

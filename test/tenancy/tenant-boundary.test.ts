@@ -5,6 +5,7 @@ import { nodeTypeNames } from '../../src/services/node.service';
 import { ADMIN, TestServer } from '../support/server';
 import { addTeamMember, adminToken, createTenant, joinPlatform, unique } from '../factories/tenancy';
 import { createLoyaltyTenant } from '../factories/loyalty';
+import { dbId, globalId } from '../support/ids';
 
 /**
  * The rules of README "Tenant boundary: who sees what", as a user sees them:
@@ -18,8 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const globalId = (type: string, id: number): string => Buffer.from(`${type}:${id}`).toString('base64url');
-const dbId = (id: string): number => Number(Buffer.from(id, 'base64url').toString('utf8').split(':')[1]);
 const NODE = `query($id: ID!) { node(id: $id) { id __typename } }`;
 const nodeOf = async (id: string, token?: string) => (await server.ok(NODE, { id }, { token })).node;
 
