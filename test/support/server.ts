@@ -123,3 +123,24 @@ export class TestServer {
     await this.dataSource.destroy();
   }
 }
+
+/**
+ * The file's server: started before its tests, stopped after them. The
+ * value stands for the running server (its calls reach it once started).
+ */
+export function testServer(env: Record<string, string> = {}): TestServer {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await TestServer.start(env);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as TestServer, {
+    get(_, key) {
+      if (!started) throw new Error('the test server is not started yet: use it inside a test or hook');
+      const value = Reflect.get(started, key);
+      return typeof value === 'function' ? value.bind(started) : value;
+    },
+  });
+}

@@ -1,5 +1,5 @@
 import { addTeamMember, adminToken, createTenant } from '../factories/tenancy';
-import { TestServer } from '../support/server';
+import { testServer } from '../support/server';
 import { dbId } from '../support/ids';
 
 /**
@@ -8,13 +8,7 @@ import { dbId } from '../support/ids';
  * tests hold it against the tables, through the API and under concurrency.
  */
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = testServer();
 
 const sql = <T = any>(text: string, params: unknown[] = []) => server.sql<T>(text, params);
 

@@ -3,7 +3,7 @@ import { RequestTransaction } from '../../src/db/request-transaction';
 import { hashApiKey } from '../../src/services/auth/api-key';
 import { viewerOpening, type Credential } from '../../src/services/tenancy/viewer';
 import { addTeamMember, createTenant, unique } from '../factories/tenancy';
-import { TestServer } from '../support/server';
+import { testServer } from '../support/server';
 import { dbId } from '../support/ids';
 
 /**
@@ -14,13 +14,7 @@ import { dbId } from '../support/ids';
  * SQL, so every tenant table holds rows of both merchants, deleted ones too.
  */
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = testServer();
 
 const sql = <T = any>(text: string, params: unknown[] = []) => server.sql<T>(text, params);
 const one = async <T = any>(text: string, params: unknown[] = []): Promise<T> => (await sql<T>(text, params))[0];
