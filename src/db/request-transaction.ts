@@ -99,13 +99,28 @@ export class RequestTransaction<T> {
     this.manager = runner.manager;
     this.connect = runner.connect.bind(runner);
     runner.connect = async () => (await this.open()).client;
-    // A service's transaction is a savepoint of this one: TypeORM picks BEGIN or SAVEPOINT by its depth, which
-    // the opening sets, so the opening must come first.
-    const startTransaction = runner.startTransaction.bind(runner);
-    runner.startTransaction = async (isolation) => {
-      await this.open();
-      return startTransaction(isolation);
+    // A service's transaction is a savepoint of this one (the opening sets the depth TypeORM picks SAVEPOINT
+    // by). SAVEPOINT and RELEASE are sent, not awaited: the connection pipelines, so they cost no round trip,
+    // and should one fail, the transaction is aborted and every statement after it fails. A rollback to the
+    // savepoint is TypeORM's own, awaited.
+    runner.startTransaction = async () => {
+      const { client } = await this.open();
+      this.send(client, `SAVEPOINT typeorm_${this.runner.transactionDepth}`);
+      this.runner.transactionDepth += 1;
     };
+    const commitTransaction = runner.commitTransaction.bind(runner);
+    runner.commitTransaction = async () => {
+      if (this.runner.transactionDepth <= 1) return commitTransaction();
+      const { client } = await this.open();
+      this.runner.transactionDepth -= 1;
+      this.send(client, `RELEASE SAVEPOINT typeorm_${this.runner.transactionDepth}`);
+    };
+  }
+
+  /** Sends transaction control on the pipelined connection without waiting for it. */
+  private send(client: PoolClient, sql: string): void {
+    this.store.sqlStatements += 1;
+    client.query(sql).catch(() => undefined);
   }
 
   /** The runner's own connect: takes a pooled connection. */
