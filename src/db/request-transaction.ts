@@ -100,9 +100,9 @@ export class RequestTransaction<T> {
     this.connect = runner.connect.bind(runner);
     runner.connect = async () => (await this.open()).client;
     // A service's transaction is a savepoint of this one (the opening sets the depth TypeORM picks SAVEPOINT
-    // by). SAVEPOINT and RELEASE are sent, not awaited: the connection pipelines, so they cost no round trip,
-    // and should one fail, the transaction is aborted and every statement after it fails. A rollback to the
-    // savepoint is TypeORM's own, awaited.
+    // by). SAVEPOINT and RELEASE are sent, not awaited: the connection pipelines, so they cost no round trip;
+    // should one fail, the transaction is aborted, every statement after it fails, and so does `finish`'s
+    // COMMIT. A rollback to the savepoint is TypeORM's own, awaited.
     runner.startTransaction = async () => {
       const { client } = await this.open();
       this.send(client, `SAVEPOINT typeorm_${this.runner.transactionDepth}`);
@@ -183,7 +183,9 @@ export class RequestTransaction<T> {
       commitLater(client);
     } else {
       try {
-        await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+        const { command } = await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+        // COMMIT of a transaction a failed statement aborted rolls back without an error: say so.
+        if (commit && command !== 'COMMIT') throw new Error(`The transaction ended with ${command}: nothing was saved`);
       } catch (error) {
         await this.discard(error);
         throw error;
