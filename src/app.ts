@@ -106,16 +106,14 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
               const committing = context.transaction.finish(true, { readOnly });
               if (config.exposeSqlCount)
                 response.http.headers.set('x-sql-statements', String(context.request.sqlStatements));
-              if (readOnly) {
-                // A read has nothing to make durable: the answer need not wait for its COMMIT.
-                committing.catch((err) => context.log.error({ err }, 'request transaction failed to commit'));
-                return;
-              }
-              // A mutation's answer leaves once it is committed: reported done means durable.
+              // The answer leaves once the transaction is committed: a mutation reported done is durable, and
+              // an API key's last-use stamp is visible to the next request. A read that wrote nothing costs no
+              // wait: its COMMIT goes out with the connection's next use (src/db/deferred-commit.ts).
               try {
                 await committing;
               } catch (err) {
                 context.log.error({ err }, 'request transaction failed to commit');
+                if (readOnly) return;
                 response.http.status = 500;
                 response.body = {
                   kind: 'single',
