@@ -2,7 +2,7 @@ import { buildSchema, type GraphQLInterfaceType } from 'graphql';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeTypeNames } from '../../src/services/node.service';
-import { ADMIN, TestServer } from '../support/server';
+import { ADMIN, testServer } from '../support/server';
 import { addTeamMember, adminToken, createTenant, joinPlatform, unique } from '../factories/tenancy';
 import { createLoyaltyTenant } from '../factories/loyalty';
 import { dbId, globalId } from '../support/ids';
@@ -11,13 +11,11 @@ import { dbId, globalId } from '../support/ids';
  * The rules of README "Tenant boundary: who sees what", as a user sees them:
  * what an invitation, a storefront, `node` and a merchant-wide card answer.
  */
-let server: TestServer;
+const server = testServer();
 let admin: string;
 beforeAll(async () => {
-  server = await TestServer.start();
   admin = await adminToken(server);
 });
-afterAll(() => server.stop());
 
 const NODE = `query($id: ID!) { node(id: $id) { id __typename } }`;
 const nodeOf = async (id: string, token?: string) => (await server.ok(NODE, { id }, { token })).node;
