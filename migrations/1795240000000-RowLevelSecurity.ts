@@ -24,12 +24,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   orion.team_merchants merchants whose team the caller is in: the merchant,
  *                        its loyalty programs, cards, their holders and ledger
  *   orion.stores         stores whose team the caller is in: their rows
- *   orion.deleted        'on' while soft-deleted rows may be seen (a restore);
- *                        a transaction also sees the rows it deleted itself
- *                        (the soft delete's RETURNING and its cascade)
  *   orion.storefront     the store a storefront request's Host names: that
  *                        store, its merchant and its memberships, read-only,
  *                        nothing below them
+ *
+ * A deleted row is invisible to orion_app, but for the rows a transaction
+ * deleted itself (the soft delete's RETURNING and its cascade need them);
+ * restores are ADMIN's, whose role sees them all.
  *
  * A policy reads each setting once per statement (an InitPlan), not per row.
  */
@@ -59,7 +60,7 @@ const TENANT_TABLES = [
 const ids = (setting: string) => `(SELECT orion.ids('orion.${setting}'))::integer[]`;
 // A transaction still sees the rows it deleted itself (stamped with its own now()): the RETURNING of the soft
 // delete and the cascade to the children of what it just deleted need them.
-const live = `(deleted_at IS NULL OR deleted_at = now() OR (SELECT orion.sees_deleted()))`;
+const live = `(deleted_at IS NULL OR deleted_at = now())`;
 const seesMerchant = (merchant: string) =>
   `(${merchant} = ANY (${ids('merchants')}) OR ${merchant} = ANY (${ids('team_merchants')}))`;
 /** Rows of a store: its merchant's owner and its team (the store's own policy applies inside). */
@@ -133,8 +134,6 @@ export class RowLevelSecurity1795240000000 implements MigrationInterface {
 
     await q(`CREATE SCHEMA orion`);
     await q(`GRANT USAGE ON SCHEMA orion TO ${ROLES.join(', ')}`);
-    await q(`CREATE FUNCTION orion.sees_deleted() RETURNS boolean LANGUAGE sql STABLE AS $$
-               SELECT coalesce(current_setting('orion.deleted', true), '') = 'on' $$`);
     await q(`CREATE FUNCTION orion.ids(setting text) RETURNS integer[] LANGUAGE sql STABLE AS $$
                SELECT coalesce(nullif(current_setting(setting, true), ''), '{}')::integer[] $$`);
     await q(`CREATE FUNCTION orion.storefront() RETURNS integer LANGUAGE sql STABLE AS $$

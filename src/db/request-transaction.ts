@@ -54,7 +54,6 @@ export function identitySql(identity: Identity): string {
                  set_config('orion.merchants', (${identity.merchants})::int[]::text, true),
                  set_config('orion.team_merchants', (${identity.teamMerchants})::int[]::text, true),
                  set_config('orion.stores', (${identity.stores})::int[]::text, true),
-                 set_config('orion.deleted', 'off', true),
                  set_config('orion.storefront', '', true),
                  set_config('role', ${identity.role}, true)) <> '' AS identified`;
 }
@@ -262,17 +261,6 @@ export async function asSystem<R>(manager: EntityManager, name: string, work: ()
       context ?? 'request',
     ]),
   );
-}
-
-/**
- * Runs `work` with soft-deleted rows visible to the policies (for an ADMIN's
- * deleted lists and restores, and the soft-delete cascade), then hides them again.
- */
-export async function withDeletedRows<R>(manager: EntityManager, work: () => Promise<R>): Promise<R> {
-  const [{ previous }] = (await manager.query(
-    `SELECT current_setting('orion.deleted', true) AS previous, set_config('orion.deleted', 'on', true)`,
-  )) as Array<{ previous: string }>;
-  return restoring(work, () => manager.query(`SELECT set_config('orion.deleted', $1, true)`, [previous ?? 'off']));
 }
 
 /**

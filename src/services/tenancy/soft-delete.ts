@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { withDeletedRows } from '../../db/request-transaction';
 import { toGlobalId } from '../../common/global-id';
 import type { SoftDeletableModel } from '../../entities/base';
 import type { CascadeReport } from '../../subscribers/soft-delete.subscriber';
@@ -14,7 +13,6 @@ export async function softDeleteWithCascade(em: EntityManager, row: SoftDeletabl
 /** Restores `row` and exactly the rows its delete cascaded to. */
 export async function restoreWithCascade(em: EntityManager, row: SoftDeletableModel): Promise<string[]> {
   const report: CascadeReport = { cascaded: [] };
-  // A restore finds what its delete cascaded to: deleted rows must be visible meanwhile.
-  await withDeletedRows(em, () => em.recover(row, { data: report }));
+  await em.recover(row, { data: report });
   return report.cascaded.map((r) => toGlobalId(r.type, r.id));
 }

@@ -1,5 +1,4 @@
 import type { Context } from '../../context';
-import { withDeletedRows } from '../../db/request-transaction';
 import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
@@ -100,21 +99,15 @@ export const storeService = {
 
   async restore(ctx: Context, globalId: string): Promise<{ store: Store; restoredIds: string[] }> {
     try {
-      return await ctx.dataSource.transaction((em) =>
-        withDeletedRows(em, async () => {
-          const store = await findStore(ctx, em, globalId, {
-            access: 'manage',
-            field: ['id'],
-            withDeleted: true,
-          });
-          if (!store.deletedAt) throw new DomainError(UserErrorCode.INVALID_STATE, 'Store is not deleted', ['id']);
-          if (!(await em.exists(Merchant, { where: { id: store.merchantId } }))) {
-            throw new DomainError(UserErrorCode.INVALID_STATE, 'Its merchant is deleted: restore the merchant', ['id']);
-          }
-          const restoredIds = await restoreWithCascade(em, store);
-          return { store: await em.findOneByOrFail(Store, { id: store.id }), restoredIds };
-        }),
-      );
+      return await ctx.dataSource.transaction(async (em) => {
+        const store = await findStore(ctx, em, globalId, { access: 'manage', field: ['id'], withDeleted: true });
+        if (!store.deletedAt) throw new DomainError(UserErrorCode.INVALID_STATE, 'Store is not deleted', ['id']);
+        if (!(await em.exists(Merchant, { where: { id: store.merchantId } }))) {
+          throw new DomainError(UserErrorCode.INVALID_STATE, 'Its merchant is deleted: restore the merchant', ['id']);
+        }
+        const restoredIds = await restoreWithCascade(em, store);
+        return { store: await em.findOneByOrFail(Store, { id: store.id }), restoredIds };
+      });
     } catch (error) {
       throw uniqueStoreError(error) ?? error;
     }
