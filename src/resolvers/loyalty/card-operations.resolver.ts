@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { cardOperations, enrollCustomer } from '../../services/loyalty/card-operations.service';
+import { cardOperations } from '../../services/loyalty/card-operations.service';
+import { enrollCustomer } from '../../services/loyalty/enrollment.service';
 import { payload } from '../common/user-error';
 import {
   AddStampInput,

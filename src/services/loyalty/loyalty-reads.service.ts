@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../../context';
-import { leanQuery, leanShape } from '../../db/lean';
 import { AccessDeniedError, InvalidInputError } from '../../common/errors';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
@@ -11,6 +10,7 @@ import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
 import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
 import { policy } from '../../policy/policy';
+import { cardSearchCondition, lookUpCard, programStatsRows } from '../../repositories/loyalty/loyalty.repository';
 
 export interface ProgramStats {
   members: number;
@@ -44,39 +44,17 @@ function statsLoader(ctx: Context): Promise<DataLoader<number, ProgramStats>> {
   return ctx.loaders.once('loyalty:programStats', async () => {
     return new DataLoader<number, ProgramStats>(async (programIds) => {
       const since = new Date(clock.now().getTime() - ACTIVE_WINDOW_MS);
-      const rows: Array<Record<keyof ProgramStats, string> & { program_id: number }> = await ctx.manager.query(
-        `SELECT program_id,
-                count(*) AS "members",
-                count(*) FILTER (WHERE last_activity_at >= $2) AS "activeCards30d",
-                coalesce(sum(total_stamps_earned), 0) AS "stampsIssued",
-                coalesce(sum(stamps_redeemed), 0) AS "stampsRedeemed",
-                coalesce(sum(total_points_earned), 0) AS "pointsIssued",
-                coalesce(sum(points_redeemed), 0) AS "pointsRedeemed",
-                coalesce(sum(total_points_voided), 0) AS "pointsVoided"
-           FROM loyalty_cards
-          WHERE program_id = ANY($1::int[]) AND deleted_at IS NULL
-          GROUP BY program_id`,
-        [programIds, since],
-      );
+      const rows = await programStatsRows(ctx.manager, programIds, since);
       const byProgram = new Map(
         rows.map((row) => [
           row.program_id,
-          Object.fromEntries(Object.keys(EMPTY_STATS).map((k) => [k, Number(row[k as keyof ProgramStats])])),
+          Object.fromEntries(Object.keys(EMPTY_STATS).map((k) => [k, Number(row[k])])),
         ]),
       );
       return programIds.map((id) => (byProgram.get(id) as ProgramStats | undefined) ?? EMPTY_STATS);
     });
   });
 }
-
-/** The card lookup's statement by the column looked up: built once, not per request. */
-const cardLookupSql = (column: 'card_number' | 'qr_code_data') =>
-  `SELECT to_json(c) AS card, to_json(p) AS program, to_json(cu) AS customer
-     FROM loyalty_cards c
-     LEFT JOIN loyalty_programs p ON p.id = c.program_id AND p.deleted_at IS NULL
-     LEFT JOIN customers cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
-    WHERE c.${column} = $1 AND c.deleted_at IS NULL`;
-const CARD_LOOKUP_SQL = { card_number: cardLookupSql('card_number'), qr_code_data: cardLookupSql('qr_code_data') };
 
 /**
  * Reads of programs, cards and ledgers. Row-level security shows a program,
@@ -104,16 +82,7 @@ export const loyaltyReads = {
   ): Promise<Listing<LoyaltyCard>> {
     const search = args.search?.trim();
     if (search) {
-      const conditions: Condition[] = [
-        ['t.program_id = $?', program.id],
-        [
-          `t.card_number = $? OR EXISTS (
-             SELECT 1 FROM customers c
-              WHERE c.id = t.customer_id AND c.deleted_at IS NULL AND lower(c.email) = lower($?))`,
-          search,
-          search,
-        ],
-      ];
+      const conditions: Condition[] = [['t.program_id = $?', program.id], cardSearchCondition(search)];
       return listPage(ctx.manager, await ctx.viewer(), LoyaltyCard, conditions, {
         first: args.first,
         after: args.after,
@@ -145,25 +114,14 @@ export const loyaltyReads = {
   ): Promise<LoyaltyCard | null> {
     const given = [ref.cardNumber, ref.qrCodeData].filter((v) => v != null && v !== '');
     if (given.length !== 1) throw new InvalidInputError('Give exactly one of cardNumber or qrCodeData', 'cardNumber');
-    const card = leanShape(ctx.manager, LoyaltyCard);
-    const program = leanShape(ctx.manager, LoyaltyProgram);
-    const customer = leanShape(ctx.manager, Customer);
     // Row-level security keeps cards of merchants the caller may not see out of the result.
-    type Json = Record<string, unknown>;
-    const rows = await leanQuery<{ card: Json; program: Json | null; customer: Json | null }>(
-      ctx.manager,
-      CARD_LOOKUP_SQL[ref.cardNumber ? 'card_number' : 'qr_code_data'],
-      [ref.cardNumber ?? ref.qrCodeData],
-    );
-    if (!rows.length) return null;
-    const found = card.fromJson(rows[0].card);
+    const found = await lookUpCard(ctx.manager, ref.cardNumber ? 'card_number' : 'qr_code_data', given[0]!);
+    if (!found) return null;
     // The card's program and customer come with it: resolving them needs no further statement.
     // Live rows only, as the loaders they prime read them.
-    const cardProgram = rows[0].program;
-    ctx.loaders.byId(LoyaltyProgram).prime(found.programId, cardProgram && program.fromJson(cardProgram));
-    const cardCustomer = rows[0].customer;
-    ctx.loaders.byId(Customer).prime(found.customerId, cardCustomer && customer.fromJson(cardCustomer));
-    return found;
+    ctx.loaders.byId(LoyaltyProgram).prime(found.card.programId, found.program);
+    ctx.loaders.byId(Customer).prime(found.card.customerId, found.customer);
+    return found.card;
   },
 
   /** Stamps still needed for the next reward; null when the program has no stamps. */

@@ -1,0 +1,122 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../context';
+import { DomainError, InvalidInputError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+import { idOf } from '../../common/global-id';
+import { LoyaltyTransactionType as Type } from '../../entities/loyalty/enums';
+import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
+import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
+import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
+import type { Customer } from '../../entities/tenancy/customer.entity';
+import { visible } from '../../policy/policy';
+import { lockMerchantCustomer, lockStoreCustomerByEmail } from '../../repositories/loyalty/loyalty.repository';
+import { clock } from '../clock';
+import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';
+
+export interface EnrollInput {
+  programId: string;
+  storeId: string;
+  customerId?: string | null;
+  customer?: { email: string; name?: string | null; phone?: string | null } | null;
+  idempotencyKey?: string | null;
+}
+
+const cardNumber = (): string => {
+  const digits = Array.from({ length: 12 }, () => randomInt(10)).join('');
+  return `${digits.slice(0, 4)}-${digits.slice(4, 8)}-${digits.slice(8)}`;
+};
+
+/**
+ * Enrolls a customer of one of the merchant's stores (found by id, or found
+ * or created by email at this store): one live card per customer per
+ * merchant, numbers and QR tokens from a CSPRNG, and a WELCOME_BONUS ledger
+ * row (the program's bonus, possibly 0) that also carries the idempotency key.
+ */
+export async function enrollCustomer(ctx: Context, input: EnrollInput) {
+  if ((input.customerId == null) === (input.customer == null)) {
+    throw new InvalidInputError('Give exactly one of customerId or customer', 'customerId');
+  }
+  const { store, program } = await loyaltyContextOf(ctx, input.storeId);
+  // The answer's card { program } needs no statement of its own.
+  ctx.loaders.byId(LoyaltyProgram).prime(program.id, program);
+  if (idOf('LoyaltyProgram', input.programId) !== program.id) throw notFound('Loyalty program', ['programId']);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.dataSource.transaction(async (em) => {
+        const customer = await enrolledCustomer(em, store, input);
+        const existing = await em.findOne(LoyaltyCard, {
+          where: { merchantId: store.merchantId, customerId: customer.id },
+        });
+        if (existing) {
+          const first = input.idempotencyKey
+            ? await em.findOne(LoyaltyTransaction, {
+                where: { cardId: existing.id, idempotencyKey: input.idempotencyKey, type: Type.WELCOME_BONUS },
+              })
+            : null;
+          if (first) return { card: existing, customer, transaction: first };
+          throw new DomainError(UserErrorCode.ALREADY_ENROLLED, 'The customer already has a card in this program', [
+            'customerId',
+          ]);
+        }
+        const now = clock.now();
+        const bonus = program.isPointsEnabled ? program.welcomeBonusPoints : 0;
+        const card = await em.save(
+          em.create(LoyaltyCard, {
+            merchantId: store.merchantId,
+            customerId: customer.id,
+            programId: program.id,
+            enrolledAtStoreId: store.id,
+            cardNumber: cardNumber(),
+            qrCodeData: randomBytes(24).toString('base64url'),
+            appleAuthToken: randomBytes(32).toString('base64url'),
+            pointsBalance: bonus,
+            totalPointsEarned: bonus,
+            lastPointsAt: bonus > 0 ? now : null,
+            lastActivityAt: now,
+          }),
+        );
+        const transaction = await em.save(
+          em.create(LoyaltyTransaction, {
+            cardId: card.id,
+            storeId: store.id,
+            type: Type.WELCOME_BONUS,
+            pointsDelta: bonus,
+            stampsAfter: 0,
+            pointsAfter: bonus,
+            idempotencyKey: input.idempotencyKey ?? null,
+            createdAt: now,
+          }),
+        );
+        return { card, customer, transaction };
+      });
+    } catch (error) {
+      // A CSPRNG number or token collided with another card's: draw again.
+      const collided =
+        isUniqueViolation(error, 'uq_loyalty_cards_card_number') ||
+        isUniqueViolation(error, 'uq_loyalty_cards_qr_code_data');
+      if (collided && attempt < 3) continue;
+      if (isUniqueViolation(error, 'uq_loyalty_cards_merchant_customer_live')) {
+        throw new DomainError(UserErrorCode.ALREADY_ENROLLED, 'The customer already has a card in this program', [
+          'customerId',
+        ]);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * The customer to enroll, locked so concurrent enrolments of one person
+ * serialise. By id: a customer of the merchant the caller may see (row-level
+ * security shows staff their own stores' customers and the holders of the
+ * merchant's cards), else NOT_FOUND; by e-mail: found or made at this store.
+ */
+async function enrolledCustomer(em: EntityManager, store: LoyaltyStore, input: EnrollInput): Promise<Customer> {
+  if (input.customerId) {
+    const id = idOf('Customer', input.customerId);
+    return visible(id === null ? null : await lockMerchantCustomer(em, id, store.merchantId), 'Customer', [
+      'customerId',
+    ]);
+  }
+  return lockStoreCustomerByEmail(em, store.id, { ...input.customer!, email: input.customer!.email.toLowerCase() });
+}
