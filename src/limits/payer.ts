@@ -19,7 +19,7 @@ export const BUCKETS: Readonly<Record<TierCode | 'anonymous', BucketSize>> = {
 /** Who pays for a request: nobody (ADMIN), a merchant's bucket, or an anonymous address's. */
 export type Payer = { kind: 'unthrottled' } | { kind: 'bucket'; key: string; size: BucketSize };
 
-/** How long what a signed-in user pays as is kept, for requests that need no viewer otherwise (the card lookup). */
+/** How long what a signed-in user pays as is kept: pricing a request then does not wait for its transaction's opening. */
 export const PAYER_TTL_MS = 1_000;
 
 /**
@@ -51,8 +51,9 @@ export const tierBucket = (code: string | null): BucketSize =>
  * merchant, sized by that merchant's best tier (both read with the viewer:
  * `Viewer.rate`); ADMIN pays nothing; a caller without a valid credential
  * pays with its address's anonymous bucket. What a user pays as is kept for
- * PAYER_TTL_MS, so a request that needs no viewer (the card lookup) does not
- * read one for its bucket every time; an upgrade shows within a second.
+ * PAYER_TTL_MS, so pricing a request does not wait for its transaction's
+ * opening (which reads the viewer) before the first statement can follow it
+ * in the same write; an upgrade shows within a second.
  */
 export function payers() {
   const kept = new Map<number, { payer: Payer; untilMs: number }>();

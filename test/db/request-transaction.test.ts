@@ -1,4 +1,5 @@
-import { RequestTransaction, systemOpening } from '../../src/db/request-transaction';
+import { RequestTransaction, asSystem, systemOpening } from '../../src/db/request-transaction';
+import { viewerOpening } from '../../src/services/tenancy/viewer';
 import { unique } from '../factories/tenancy';
 import { testServer } from '../support/server';
 
@@ -40,5 +41,34 @@ describe('the request transaction', () => {
     await expect(transaction.manager.query(`SELECT 1 / 0`)).rejects.toThrow(/division by zero/);
     await expect(transaction.finish(true)).rejects.toThrow('The transaction ended with ROLLBACK: nothing was saved');
     expect(await usersNamed(name)).toBe(0);
+  });
+
+  it('runs work for no caller as orion_system, named in orion.context, and a request back as itself after asSystem', async () => {
+    const transaction = opened();
+    const who = async () =>
+      (
+        await transaction.manager.query(
+          `SELECT current_user AS role, current_setting('orion.context', true) AS context`,
+        )
+      )[0];
+    expect(await who()).toEqual({ role: 'orion_system', context: 'system:test.transaction' });
+    await transaction.finish(false);
+
+    const request = new RequestTransaction(
+      server.dataSource,
+      { userId: null, sqlStatements: 0 },
+      viewerOpening(null, () => new Date()),
+    );
+    const asRequest = async () =>
+      (
+        await request.manager.query(`SELECT current_user AS role, current_setting('orion.context', true) AS context`)
+      )[0];
+    expect(await asRequest()).toEqual({ role: 'orion_app', context: 'request' });
+    expect(await asSystem(request.manager, 'test.lookup', asRequest)).toEqual({
+      role: 'orion_system',
+      context: 'system:test.lookup',
+    });
+    expect(await asRequest()).toEqual({ role: 'orion_app', context: 'request' });
+    await request.finish(false);
   });
 });
