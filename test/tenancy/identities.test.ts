@@ -16,7 +16,7 @@ const sql = <T = any>(text: string, params: unknown[] = []) => server.sql<T>(tex
 const drifted = () =>
   sql(`
     WITH truth AS (
-      SELECT u.id,
+      SELECT u.id, u.role, u.deleted_at IS NULL AND u.is_active AS live,
              ARRAY(SELECT m.id FROM merchants m WHERE m.owner_user_id = u.id AND m.deleted_at IS NULL ORDER BY m.id) AS merchants,
              ARRAY(SELECT DISTINCT s.merchant_id FROM store_users su JOIN stores s ON s.id = su.store_id AND s.deleted_at IS NULL
                     WHERE su.user_id = u.id AND su.deleted_at IS NULL AND su.is_active AND su.accepted_at IS NOT NULL
@@ -26,12 +26,35 @@ const drifted = () =>
                     ORDER BY 1) AS stores
         FROM users u)
     SELECT t.id FROM truth t LEFT JOIN orion.identities i ON i.user_id = t.id
-     WHERE coalesce(i.merchants, '{}') <> t.merchants OR coalesce(i.team_merchants, '{}') <> t.team_merchants
-        OR coalesce(i.stores, '{}') <> t.stores`);
+     WHERE i.user_id IS NULL OR i.role <> t.role OR i.live <> t.live
+        OR i.merchants <> t.merchants OR i.team_merchants <> t.team_merchants OR i.stores <> t.stores`);
 
 const STORE = `query($id: ID!) { store(id: $id) { id } }`;
 
 describe('the identity the policies read', () => {
+  it("follows the user's own row: a deactivated or deleted user is nobody, a reactivated one is back", async () => {
+    const tenant = await createTenant(server);
+    const ME = `{ me { email role } }`;
+    const setUser = async (change: string) => {
+      await sql(`UPDATE users SET ${change} WHERE email = $1`, [tenant.ownerEmail]);
+      expect(await drifted()).toEqual([]);
+    };
+    expect((await server.ok(ME, {}, { token: tenant.ownerToken })).me).toEqual({
+      email: tenant.ownerEmail,
+      role: 'MERCHANT_OWNER',
+    });
+    await setUser('is_active = false');
+    expect((await server.gql(ME, {}, { token: tenant.ownerToken })).errors?.[0].extensions.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    await setUser('is_active = true');
+    expect((await server.ok(ME, {}, { token: tenant.ownerToken })).me.role).toBe('MERCHANT_OWNER');
+    await setUser('deleted_at = now()');
+    expect((await server.gql(ME, {}, { token: tenant.ownerToken })).errors?.[0].extensions.code).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
   it('follows team and store changes made through the API, and access follows it', async () => {
     const tenant = await createTenant(server, { platform: 'oms', stores: 2 });
     const second = { id: tenant.storeIds[1] };

@@ -46,11 +46,12 @@ interface UserRow {
 }
 
 /**
- * A signed-in user's opening: the live, active user with the merchants they
- * own and the live stores (and their merchants) whose team they joined, kept
- * ready in orion.identities by the IdentityOfUsers migration's triggers; the
- * catalogue's version; the merchant whose cost bucket they draw from with its
- * best tier. One row even when the user is gone (then no identity: anonymous).
+ * A signed-in user's opening: the live, active user's role, the merchants
+ * they own and the live stores (and their merchants) whose team they joined,
+ * kept ready in one orion.identities row by the triggers of the
+ * IdentityOfUsers and IdentityHoldsUser migrations; the catalogue's version;
+ * the merchant whose cost bucket they draw from with its best tier. One row
+ * even when the user is gone (then no identity: anonymous).
  */
 const USER_OPENING = `
   SELECT v.*, ${bestTierSql('v.rate_merchant_id')} AS rate_tier,
@@ -62,15 +63,14 @@ const USER_OPENING = `
            teamMerchants: 'v.store_merchant_ids',
            stores: 'v.store_ids',
          })}
-    FROM (SELECT u.id AS user_id, u.role::text AS role,
+    FROM (SELECT i.user_id, i.role::text AS role,
                  coalesce(i.merchants, '{}') AS merchant_ids,
                  coalesce(i.stores, '{}') AS store_ids,
                  coalesce(i.team_merchants, '{}') AS store_merchant_ids,
                  coalesce(i.merchants[1], i.team_merchants[1]) AS rate_merchant_id,
                  (SELECT c.version FROM catalog_version c) AS catalog_version
             FROM (SELECT 1) one
-            LEFT JOIN users u ON u.id = $1 AND u.deleted_at IS NULL AND u.is_active
-            LEFT JOIN orion.identities i ON i.user_id = u.id) v`;
+            LEFT JOIN orion.identities i ON i.user_id = $1 AND i.live) v`;
 
 /**
  * An API key's opening: an unrevoked key of a live store whose primary
