@@ -89,6 +89,16 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of GraphQL responses here; the default plugin walks every field for hints.
       ApolloServerPluginCacheControlDisabled(),
+      // Ahead of the plugins that read the viewer, which opens the request's transaction.
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation, contextValue }) {
+              if (operation?.operation !== 'mutation') (contextValue as Context).transaction.willNotWrite();
+            },
+          };
+        },
+      },
       requestRulesPlugin({ maxDepth: config.maxQueryDepth, guardSchemaFromAnonymous: config.isProduction }),
       costLimitPlugin({
         maxCost: config.maxQueryCost,
@@ -103,12 +113,12 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
               const context = contextValue as Context | undefined;
               if (!context) return;
               const readOnly = operation?.operation !== 'mutation';
-              const committing = context.transaction.finish(true, { readOnly });
+              const committing = context.transaction.finish(true);
               if (config.exposeSqlCount)
                 response.http.headers.set('x-sql-statements', String(context.request.sqlStatements));
               // The answer leaves once the transaction is committed: a mutation reported done is durable, and
-              // an API key's last-use stamp is visible to the next request. A read that wrote nothing costs no
-              // wait: its COMMIT goes out with the connection's next use (src/db/deferred-commit.ts).
+              // an API key's last-use stamp is visible to the next request. A READ ONLY transaction costs no
+              // wait: its end goes out with the connection's next use (src/db/deferred-commit.ts).
               try {
                 await committing;
               } catch (err) {

@@ -1,23 +1,31 @@
 import type { Socket } from 'node:net';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 
 /**
- * Fewer writes to PostgreSQL per request. On this kind of machine a socket
- * write is the costliest thing a small request does (a profile of the card
- * lookup: 17% of the CPU in pg's writes, more than all of GraphQL), so:
+ * Fewer writes and answers between us and PostgreSQL per request. On this
+ * kind of machine a socket write is the costliest thing a small request does
+ * (a profile of the card lookup: 17% of the CPU in pg's writes, more than all
+ * of GraphQL), on both sides of the connection, so:
  *
  * - `batchWrites` holds what a request sends until the event loop's check
  *   phase and writes it at once: the transaction's opening and the
  *   statements its first resolvers send (the connections pipeline).
- * - `commitLater` ends a transaction that wrote nothing without a write of its
- *   own: its COMMIT goes out with whatever the connection is next asked
- *   (the pool's `acquire` sends it ahead of the next borrower's first
- *   statement, in the same write), or after IDLE_COMMIT_MS when nobody asks.
+ * - `endLater` leaves a read-only transaction open when its connection goes
+ *   back to the pool. Its end is owed: the next transaction opened on the
+ *   connection takes it into its opening's batch (`takeOwedEnd`); anything
+ *   else asked of the connection first sends it on its own; so does a timer
+ *   after IDLE_END_MS when nobody asks.
+ *
+ * The end owed is ROLLBACK: the transaction was READ ONLY, which PostgreSQL
+ * enforced, so it has nothing to commit, and ROLLBACK cannot fail. That
+ * matters: an end that failed would make PostgreSQL skip the rest of the
+ * batch it rides in, BEGIN included.
  */
-const IDLE_COMMIT_MS = 5;
+const IDLE_END_MS = 5;
+export const READ_ONLY_END = 'ROLLBACK';
 
-const pending = new WeakMap<PoolClient, NodeJS.Timeout>();
-const watched = new WeakSet<Pool>();
+const owed = new WeakMap<PoolClient, NodeJS.Timeout>();
+const watched = new WeakSet<PoolClient>();
 
 function streamOf(client: PoolClient): Socket {
   return (client as unknown as { connection: { stream: Socket } }).connection.stream;
@@ -31,30 +39,36 @@ export function batchWrites(client: PoolClient): void {
   setImmediate(() => stream.uncork());
 }
 
-/** Sends a deferred COMMIT now, if `client` owes one. */
-function flush(client: PoolClient): void {
-  const timer = pending.get(client);
-  if (!timer) return;
+/** Whether `client` owed the end of a read-only transaction; the caller now sends it. */
+export function takeOwedEnd(client: PoolClient): boolean {
+  const timer = owed.get(client);
+  if (!timer) return false;
   clearTimeout(timer);
-  pending.delete(client);
-  batchWrites(client);
-  // Nothing was written in that transaction: should its COMMIT fail, nothing is lost.
-  client.query('COMMIT').catch(() => undefined);
+  owed.delete(client);
+  return true;
 }
 
-/** Makes `pool` send a client's deferred COMMIT before anything its next borrower sends. */
-export function watchPool(pool: Pool): void {
-  if (watched.has(pool)) return;
-  watched.add(pool);
-  pool.on('acquire', flush);
+/** Sends the end `client` owes, if it owes one, before whatever it is asked next. */
+function payOwedEnd(client: PoolClient): void {
+  if (!takeOwedEnd(client)) return;
+  batchWrites(client);
+  client.query(READ_ONLY_END).catch(() => undefined);
 }
 
 /**
- * Leaves `client`'s read-only transaction to be committed on its next use;
- * the caller releases it to a pool `watchPool` watches right after.
+ * Leaves `client`'s READ ONLY transaction to be ended on its next use; the
+ * caller releases it to the pool right after.
  */
-export function commitLater(client: PoolClient): void {
-  const timer = setTimeout(() => flush(client), IDLE_COMMIT_MS);
+export function endLater(client: PoolClient): void {
+  if (!watched.has(client)) {
+    watched.add(client);
+    const query = client.query;
+    client.query = function (this: PoolClient, ...args: unknown[]) {
+      payOwedEnd(client);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as PoolClient['query'];
+  }
+  const timer = setTimeout(() => payOwedEnd(client), IDLE_END_MS);
   timer.unref();
-  pending.set(client, timer);
+  owed.set(client, timer);
 }

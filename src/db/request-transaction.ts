@@ -1,8 +1,9 @@
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { requestDataSource, type RequestStore } from '../common/request-store';
-import { batchWrites, commitLater, watchPool } from './deferred-commit';
+import { batchWrites, endLater, READ_ONLY_END, takeOwedEnd } from './deferred-commit';
 import { statementName } from './lean';
+import { queryAfter, type AheadStatement } from './opening-batch';
 
 /**
  * How a transaction learns who it works for: one statement sent right after
@@ -20,7 +21,7 @@ export interface Opening<T> {
   text: string;
   values: unknown[];
   read(result: QueryResult): T;
-  /** The opening may write (an API key's last-use stamp): its transaction is never committed later. */
+  /** The opening may write (an API key's last-use stamp): its transaction is never READ ONLY. */
   writes?: boolean;
 }
 
@@ -59,16 +60,19 @@ export function identitySql(identity: Identity): string {
 }
 
 /**
- * BEGIN, then the role and context the opening reads who the caller is with
- * (across tenants, under a named system context). One simple-protocol
- * message of two statements: PostgreSQL answers it with one ReadyForQuery,
- * and pg handles it as one query, where two prepared statements cost two of
- * each (about 10% of a card lookup's CPU, both sides together). Its text is
- * fixed: nothing from the request goes into it. Should BEGIN fail (a
- * connection left in an aborted transaction), the statements after it fail
- * as well; none runs outside the transaction with the identity unset.
+ * What a transaction's opening batch sends ahead of the opening
+ * (src/db/opening-batch.ts): the end its connection owes, if any, BEGIN
+ * (READ ONLY for a request that will not write), then the role and context
+ * the opening reads who the caller is with (across tenants, under a named
+ * system context). Fixed texts: nothing from the request goes into them.
  */
-const BEGIN_AS_IDENTIFIER = `BEGIN; SELECT set_config('role', 'orion_system', true), set_config('orion.context', 'system:identify', true)`;
+const AHEAD = {
+  end: { name: 'orion_end_read_only', text: READ_ONLY_END },
+  begin: { name: 'orion_begin', text: 'BEGIN' },
+  beginReadOnly: { name: 'orion_begin_read_only', text: 'BEGIN READ ONLY' },
+  identifyRole: { name: 'orion_identify_role', text: 'SET LOCAL role orion_system' },
+  identifyContext: { name: 'orion_identify_context', text: `SET LOCAL orion.context = 'system:identify'` },
+} satisfies Record<string, AheadStatement>;
 
 type Runner = Omit<QueryRunner, 'isTransactionActive'> & { isTransactionActive: boolean; transactionDepth: number };
 
@@ -84,15 +88,15 @@ export class RequestTransaction<T> {
   readonly dataSource: DataSource;
   readonly manager: EntityManager;
   private readonly runner: Runner;
-  private opened?: Promise<{ client: PoolClient; value: Promise<T> }>;
+  private opened?: Promise<{ client: PoolClient; value: Promise<T>; readOnly: boolean }>;
   private finished = false;
+  private readOnly = false;
 
   constructor(
     base: DataSource,
     private readonly store: RequestStore,
     private readonly opening: Opening<T>,
   ) {
-    watchPool((base.driver as unknown as { master: Pool }).master);
     const { dataSource, runner } = requestDataSource(base, store);
     this.dataSource = dataSource;
     this.runner = runner as Runner;
@@ -126,6 +130,17 @@ export class RequestTransaction<T> {
   /** The runner's own connect: takes a pooled connection. */
   private readonly connect: () => Promise<unknown>;
 
+  /**
+   * The request will not write (a GraphQL query). A transaction not yet open
+   * opens READ ONLY, which PostgreSQL enforces, and its end need not be
+   * waited for: it rides with the connection's next use
+   * (src/db/deferred-commit.ts). An opening that writes (an API key's
+   * last-use stamp) keeps its transaction read-write.
+   */
+  willNotWrite(): void {
+    if (!this.opened) this.readOnly = true;
+  }
+
   /** The opening's value (the viewer), opening the transaction when no statement has yet. */
   async value(): Promise<T> {
     return (await this.open()).value;
@@ -137,49 +152,58 @@ export class RequestTransaction<T> {
       const client = (await this.connect()) as PoolClient;
       batchWrites(client);
       this.store.sqlStatements += 1;
+      const readOnly = this.readOnly && !this.opening.writes;
+      const ahead = [
+        ...(takeOwedEnd(client) ? [AHEAD.end] : []),
+        readOnly ? AHEAD.beginReadOnly : AHEAD.begin,
+        AHEAD.identifyRole,
+        AHEAD.identifyContext,
+      ];
       // Sent, not awaited: the pool's connections pipeline (src/db/data-source.ts), so the request's first
-      // statement follows the opening in the same round trip. Should the opening fail, PostgreSQL aborts the
-      // transaction and every statement after it fails too: none runs without the identity.
+      // statement follows the opening in the same round trip. Should anything in the batch fail, PostgreSQL
+      // skips the rest of it and either BEGIN never ran (the connection was in an aborted transaction, which
+      // fails every statement after it) or the transaction is aborted: none runs with the identity unset.
       const { text, values } = this.opening;
-      // An error in it fails the opening after it too.
-      client.query(BEGIN_AS_IDENTIFIER).catch(() => undefined);
-      const value = client
-        .query({ name: statementName(text), text, values })
-        .then((result) => this.opening.read(result));
+      const value = queryAfter(client, ahead, { name: statementName(text), text, values }).then((result) =>
+        this.opening.read(result),
+      );
       value.catch(() => undefined); // its error reaches whoever awaits the value; the statements after fail anyway
       this.runner.isTransactionActive = true;
       this.runner.transactionDepth = 1;
-      return { client, value };
+      return { client, value, readOnly };
     })());
   }
 
   /**
    * Commits (or rolls back) and releases the connection; later calls do
    * nothing. A failed COMMIT throws (the caller must not report success) and
-   * the connection is discarded, as is one whose opening failed. `readOnly`:
-   * the caller ran no write (a GraphQL query), so the COMMIT may go out with
+   * the connection is discarded, as is one whose opening failed. A READ ONLY
+   * transaction (`willNotWrite`) has nothing to commit: its end is left to
    * the connection's next use (src/db/deferred-commit.ts) and the connection
    * goes back to the pool at once.
    */
-  finish(commit: boolean, options: { readOnly?: boolean } = {}): Promise<void> {
+  finish(commit: boolean): Promise<void> {
     if (this.finished) return Promise.resolve();
     this.finished = true;
     if (!this.opened) return Promise.resolve();
     this.store.sqlStatements += 1;
-    const later = commit && !!options.readOnly && !this.opening.writes;
-    return this.end(this.opened, commit, later);
+    return this.end(this.opened, commit);
   }
 
-  private async end(opened: NonNullable<typeof this.opened>, commit: boolean, later: boolean): Promise<void> {
-    let client: PoolClient;
+  private async end(opened: NonNullable<typeof this.opened>, commit: boolean): Promise<void> {
+    let client: PoolClient, readOnly: boolean;
     try {
-      ({ client } = await opened);
+      let value: Promise<unknown>;
+      ({ client, value, readOnly } = await opened);
+      // A failed opening may have left its batch's statements unprepared: the connection goes.
+      await value;
     } catch (error) {
       await this.discard(error);
+      if (commit) throw error;
       return;
     }
-    if (later) {
-      commitLater(client);
+    if (readOnly) {
+      endLater(client);
     } else {
       try {
         const { command } = await client.query(commit ? 'COMMIT' : 'ROLLBACK');

@@ -5,9 +5,12 @@ import { testServer } from '../support/server';
 
 /**
  * The request transaction's own promises, seen from the database: a
- * service's transaction is a savepoint (its work stays or goes alone), and a
+ * service's transaction is a savepoint (its work stays or goes alone); a
  * COMMIT that PostgreSQL turned into a rollback is reported, not taken for
- * success.
+ * success; a request that will not write gets a READ ONLY transaction whose
+ * end rides with its connection's next use, and nothing ever runs inside a
+ * transaction it does not own; a connection whose opening failed is not
+ * used again.
  */
 const server = testServer();
 
@@ -70,5 +73,69 @@ describe('the request transaction', () => {
     });
     expect(await asRequest()).toEqual({ role: 'orion_app', context: 'request' });
     await request.finish(false);
+  });
+
+  const backend = (manager: RequestTransaction<void>['manager']) =>
+    manager
+      .query(`SELECT pg_backend_pid() AS pid, now() AS started`)
+      .then(([row]) => row as { pid: number; started: Date });
+
+  it('opens READ ONLY for a request that will not write, and ends it before anything else runs on its connection', async () => {
+    const reader = opened();
+    reader.willNotWrite();
+    const before = await backend(reader.manager);
+    await expect(addUser(reader.manager, `${unique('refused-')}@example.lu`)).rejects.toThrow(
+      /cannot execute INSERT in a read-only transaction/,
+    );
+    await reader.finish(true);
+
+    // The pool hands out the connection released last: the next statement, from a request or not, runs on it.
+    const [plain] = await server.dataSource.query(`SELECT pg_backend_pid() AS pid, now() AS started`);
+    expect(plain.pid).toBe(before.pid);
+    expect(plain.started.getTime()).toBeGreaterThan(before.started.getTime());
+
+    const writer = opened();
+    const after = await backend(writer.manager);
+    expect(after.pid).toBe(before.pid);
+    expect(after.started.getTime()).toBeGreaterThan(plain.started.getTime());
+    await addUser(writer.manager, `${unique('written-')}@example.lu`);
+    await writer.finish(true);
+  });
+
+  it('ends a read-only transaction nobody follows within milliseconds: no connection sits idle in it', async () => {
+    // Another connection watches: the pool would hand the reader's own back for the check.
+    const watcher = server.dataSource.createQueryRunner();
+    await watcher.connect();
+    try {
+      const reader = opened();
+      reader.willNotWrite();
+      const { pid } = await backend(reader.manager);
+      await reader.finish(true);
+      const stateOf = async () =>
+        (await watcher.query(`SELECT state FROM pg_stat_activity WHERE pid = $1`, [pid]))[0].state as string;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await stateOf()).toBe('idle');
+    } finally {
+      await watcher.release();
+    }
+  });
+
+  it('does not use a connection again after its opening failed', async () => {
+    const failing = new RequestTransaction(
+      server.dataSource,
+      { userId: null, sqlStatements: 0 },
+      // Fails, naming its connection: invalid input syntax for type integer: "<pid>x".
+      { text: `SELECT (pg_backend_pid()::text || 'x')::int AS never`, values: [], read: () => undefined },
+    );
+    const error: Error = await failing.value().then(
+      () => new Error('the opening succeeded'),
+      (e: Error) => e,
+    );
+    const failedPid = Number(/"(\d+)x"/.exec(error.message)?.[1]);
+    expect(failedPid).toBeGreaterThan(0);
+    await expect(failing.finish(false)).resolves.toBeUndefined();
+    const next = opened();
+    expect((await backend(next.manager)).pid).not.toBe(failedPid);
+    await next.finish(false);
   });
 });
