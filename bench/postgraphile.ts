@@ -6,6 +6,12 @@
  * Options: the library defaults plus what a production deployment sets —
  * no GraphiQL, no schema watching, no per-query console log, no stack traces.
  * Every statement a request sends is counted into `x-sql-statements`.
+ *
+ * POSTGRAPHILE_RLS=1 runs it the way PostGraphile enforces row-level
+ * security: every request in a transaction whose settings (`pgSettings`)
+ * switch to the role and identity our server gives the bench's ADMIN, under
+ * the same policies (migrations/*-RowLevelSecurity.ts). Off, it connects as
+ * the tables' owner and no policy applies.
  */
 import { graphqlVersion } from './graphql15'; // first: PostGraphile must see one graphql 15
 import http from 'node:http';
@@ -16,7 +22,19 @@ import { countingPool, databaseUrlFromEnv, poolSizeFromEnv, portFromEnv, withSta
 const pool = countingPool(new Pool({ connectionString: databaseUrlFromEnv(), max: poolSizeFromEnv() }));
 pool.on('error', (err) => console.error('postgraphile pool error:', err.message));
 
+// What our server's opening writes for an ADMIN (src/db/request-transaction.ts, identitySql).
+const adminSettings = {
+  role: 'orion_admin',
+  'orion.context': 'request',
+  'orion.user_id': process.env.POSTGRAPHILE_USER_ID ?? '',
+  'orion.merchants': '{}',
+  'orion.team_merchants': '{}',
+  'orion.stores': '{}',
+  'orion.storefront': '',
+};
+
 const middleware = postgraphile(pool, 'public', {
+  ...(process.env.POSTGRAPHILE_RLS === '1' ? { pgSettings: adminSettings } : {}),
   // We connect as the database owner: every table is visible either way.
   ignoreRBAC: true,
   disableDefaultMutations: false,

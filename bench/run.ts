@@ -92,6 +92,8 @@ function settings() {
     adminPassword: process.env.BENCH_ADMIN_PASSWORD || 'bench-password',
     /** LOG_LEVEL of our server: per-request logs off by default, as PostGraphile's query log is. */
     logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
+    /** PostGraphile under our row-level security policies, as our ADMIN (see bench/postgraphile.ts). */
+    postgraphileRls: process.env.BENCH_POSTGRAPHILE_RLS === '1',
   };
 }
 type Settings = ReturnType<typeof settings>;
@@ -716,6 +718,8 @@ interface DataInfo {
   liveStores: number;
   liveCards: number;
   merchants: number;
+  /** The ADMIN's user id (null: none). */
+  adminId: number | null;
 }
 
 async function preflight(db: Client, s: Settings): Promise<DataInfo> {
@@ -727,19 +731,19 @@ async function preflight(db: Client, s: Settings): Promise<DataInfo> {
       'the database behind DATABASE_URL has no Orion schema (no loyalty_cards table): fill it with `npm run seed:bench` first',
     );
   }
-  const { rows } = await db.query<DataInfo & { admin: boolean }>(
+  const { rows } = await db.query<DataInfo>(
     `SELECT current_setting('server_version') AS "pgVersion",
             (SELECT count(*)::int FROM stores WHERE deleted_at IS NULL) AS "liveStores",
             (SELECT count(*)::int FROM loyalty_cards WHERE deleted_at IS NULL) AS "liveCards",
             (SELECT count(*)::int FROM merchants WHERE deleted_at IS NULL) AS "merchants",
-            EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1) AND role = 'ADMIN' AND deleted_at IS NULL) AS admin`,
+            (SELECT id FROM users WHERE lower(email) = lower($1) AND role = 'ADMIN' AND deleted_at IS NULL) AS "adminId"`,
     [s.adminEmail],
   );
   const info = rows[0];
-  if (info.liveStores === 0 || info.liveCards === 0 || !info.admin) {
+  if (info.liveStores === 0 || info.liveCards === 0 || info.adminId === null) {
     throw new UsageError(
       `the database is not seeded for the benchmark (${info.liveStores} live stores, ${info.liveCards} live cards, ` +
-        `ADMIN ${s.adminEmail} ${info.admin ? 'present' : 'missing'}): run \`npm run seed:bench\` first ` +
+        `ADMIN ${s.adminEmail} ${info.adminId !== null ? 'present' : 'missing'}): run \`npm run seed:bench\` first ` +
         '(or set BENCH_ADMIN_EMAIL / BENCH_ADMIN_PASSWORD)',
     );
   }
@@ -1143,7 +1147,13 @@ async function main(): Promise<void> {
     logDir,
   );
   const peerEnv = { DATABASE_URL: s.databaseUrl, DB_POOL_SIZE: String(s.poolSize), NODE_ENV: 'production' };
-  const postgraphile = startChild('postgraphile', scripts.postgraphile, peerEnv, ports.postgraphile, logDir);
+  const postgraphile = startChild(
+    'postgraphile',
+    scripts.postgraphile,
+    { ...peerEnv, POSTGRAPHILE_RLS: s.postgraphileRls ? '1' : '0', POSTGRAPHILE_USER_ID: String(info.adminId) },
+    ports.postgraphile,
+    logDir,
+  );
   const baseline = startChild('baseline', scripts.baseline, peerEnv, ports.baseline, logDir);
   const byName: Record<TargetName, Child> = { orion, postgraphile, baseline };
   console.log(
@@ -1275,7 +1285,12 @@ async function main(): Promise<void> {
     '',
     '## What each target is asked',
     '',
-    'Our server as the seeded ADMIN (bearer token), PostGraphile and the baseline without auth. `stores100` / `stores20` ' +
+    'Our server as the seeded ADMIN (bearer token), PostGraphile and the baseline without auth' +
+      (s.postgraphileRls
+        ? '; PostGraphile under the same row-level security policies as our ADMIN (`BENCH_POSTGRAPHILE_RLS=1`: ' +
+          'each request a transaction whose `pgSettings` switch role and write the identity settings)'
+        : "; PostGraphile as the tables' owner, under no policy") +
+      '. `stores100` / `stores20` ' +
       'pass `first` 100 / 20; `card_lookup` rotates over a fixed set of live card numbers; `stamp_and_points` alternates ' +
       'the two mutations over cards in random order, each through a store of its merchant on the loyalty platform.',
     '',
