@@ -3,6 +3,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema, type AuthChecker } from 'type-graphql';
 import type { Context } from './context';
 import { AccessDeniedError } from './common/errors';
+import { validateArgument } from './common/validate-argument';
 import { NodeResolver } from './resolvers/node.resolver';
 import { CustomerResolver, OrderResolver, ProductResolver } from './resolvers/tenancy/catalog.resolver';
 import { MerchantResolver } from './resolvers/tenancy/merchant.resolver';
@@ -77,7 +78,7 @@ export function createSchema(options: { testClock?: boolean } = {}): Promise<Gra
   return buildSchema({
     resolvers: options.testClock ? [...resolvers, TestClockResolver] : resolvers,
     authChecker,
-    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    validateFn: validateArgument,
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
   });
 }
