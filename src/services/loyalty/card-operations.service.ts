@@ -10,6 +10,13 @@ import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';
 import { earningOfCard, lockCard, recordCardChange, type CardRef } from '../../repositories/loyalty/loyalty.repository';
 import { checkStaffPin } from './staff-pin-check';
+import {
+  pointsForPurchase,
+  pointsToVoid,
+  rewardAvailable,
+  stampCooldownMinutesLeft,
+  stampsUntilReward,
+} from './card-rules';
 
 export interface CounterInput {
   card: CardRef;
@@ -122,9 +129,6 @@ async function counterOperation(
   });
 }
 
-export const stampsUntilReward = (program: LoyaltyProgram, card: LoyaltyCard): number =>
-  Math.max(0, program.stampsTarget - card.stampCount);
-
 function requireStamps(program: LoyaltyProgram): void {
   if (!program.isStampsEnabled) refuse(UserErrorCode.INVALID_STATE, 'This program does not use stamps');
 }
@@ -141,15 +145,9 @@ export const cardOperations = {
       input,
       async ({ program, card, now, stampsToday, record }) => {
         requireStamps(program);
-        if (card.lastStampAt) {
-          const waitMs = card.lastStampAt.getTime() + program.cooldownMinutes * 60_000 - now.getTime();
-          if (waitMs > 0) {
-            refuse(
-              UserErrorCode.COOLDOWN_ACTIVE,
-              `Wait ${Math.ceil(waitMs / 60_000)} more minute(s) before the next stamp`,
-              ['card'],
-            );
-          }
+        const wait = stampCooldownMinutesLeft(program, card, now);
+        if (wait > 0) {
+          refuse(UserErrorCode.COOLDOWN_ACTIVE, `Wait ${wait} more minute(s) before the next stamp`, ['card']);
         }
         if (stampsToday >= program.maxDailyStamps) {
           refuse(UserErrorCode.DAILY_STAMP_LIMIT_REACHED, `At most ${program.maxDailyStamps} stamps a day per card`, [
@@ -207,7 +205,7 @@ export const cardOperations = {
           ['purchaseAmountCents'],
         );
       }
-      const points = Math.floor(input.purchaseAmountCents / 100) * program.pointsPerEuro;
+      const points = pointsForPurchase(program, input.purchaseAmountCents);
       return record(
         {
           pointsBalance: card.pointsBalance + points,
@@ -283,7 +281,7 @@ export const cardOperations = {
         requested = earning.pointsDelta;
         related = id;
       }
-      const removed = Math.min(requested, card.pointsBalance);
+      const removed = pointsToVoid(requested, card);
       return record(
         { pointsBalance: card.pointsBalance - removed, totalPointsVoided: card.totalPointsVoided + removed },
         { type: Type.POINTS_VOIDED, pointsDelta: -removed, reason: input.reason, relatedTransactionId: related },
@@ -295,7 +293,7 @@ export const cardOperations = {
 function withStampState(result: CardResult) {
   return {
     ...result,
-    rewardAvailable: result.card.stampCount >= result.program.stampsTarget,
+    rewardAvailable: rewardAvailable(result.program, result.card),
     stampsUntilReward: stampsUntilReward(result.program, result.card),
   };
 }

@@ -11,6 +11,7 @@ import { clock } from '../clock';
 import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
 import { policy } from '../../policy/policy';
 import { cardSearchCondition, lookUpCard, programStatsRows } from '../../repositories/loyalty/loyalty.repository';
+import { stampsUntilReward } from './card-rules';
 
 export interface ProgramStats {
   members: number;
@@ -129,8 +130,7 @@ export const loyaltyReads = {
     const program = await ctx.loaders
       .byId(LoyaltyProgram, { withDeleted: card.deletedAt !== null })
       .load(card.programId);
-    if (!program?.isStampsEnabled) return null;
-    return Math.max(0, program.stampsTarget - card.stampCount);
+    return program ? stampsUntilReward(program, card) : null;
   },
 
   /** The card's ledger, oldest first (keyset on the ascending id, like every connection). */

@@ -78,7 +78,7 @@ async function pinOutcome(ctx: Context, programId: number, storeId: number, hash
 }
 
 /** The outcome of a PIN under a store's lockout, and the lockout to write for it (null: unchanged). */
-function judge(
+export function judge(
   lockout: Lockout,
   match: StaffPin | null,
   now: Date,

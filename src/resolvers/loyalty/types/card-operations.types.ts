@@ -128,7 +128,7 @@ export class StampPayload extends CardOperationPayload {
   rewardAvailable?: boolean;
 
   @Field(() => Int, { nullable: true })
-  stampsUntilReward?: number;
+  stampsUntilReward?: number | null;
 }
 
 @ObjectType({ simpleResolvers: true })
