@@ -1,9 +1,9 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /**
- * What a request's SQL carries without a context argument: the TypeORM
- * logger counts its statements into it and the soft-delete subscriber reads
- * the acting user from it.
+ * What a request's SQL carries without a context argument: its statements
+ * are counted into it (countStatement, src/db/query-counter.ts) and the
+ * soft-delete subscriber reads the acting user from it.
  */
 export interface RequestStore {
   userId: number | null;

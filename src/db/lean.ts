@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
 import { requestOf } from '../common/request-store';
+import { countStatement } from './query-counter';
 
 /**
  * Lean SQL for the hot paths: hand-written, prepared statements whose rows
@@ -78,12 +79,6 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
   };
 }
 
-/** Counts a statement run outside TypeORM into its request, as the TypeORM logger counts the others. */
-function countStatement(dataSource: DataSource): void {
-  const request = requestOf(dataSource);
-  if (request) request.sqlStatements += 1;
-}
-
 const statementNames = new Map<string, string>();
 
 /** A stable name per statement text: pg prepares a named statement once per connection and reuses it. */
@@ -114,8 +109,7 @@ export async function leanQuery<R = Record<string, unknown>>(
   const client = queryRunner
     ? ((await queryRunner.connect()) as PoolClient)
     : await (connection.driver as unknown as { master: Pool }).master.connect();
-  if (queryRunner) connection.logger.logQuery(sql, parameters, queryRunner);
-  else countStatement(connection);
+  countStatement(requestOf(queryRunner ?? connection));
   try {
     const result = await client.query({ name: statementName(sql), text: sql, values: parameters });
     return result.rows as R[];

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { requestDataSource, type RequestStore } from '../common/request-store';
 import { batchWrites, endLater, READ_ONLY_END, takeOwedEnd } from './deferred-commit';
 import { statementName } from './lean';
+import { countStatement } from './query-counter';
 import { queryAfter, type AheadStatement } from './opening-batch';
 
 /**
@@ -123,7 +124,7 @@ export class RequestTransaction<T> {
 
   /** Sends transaction control on the pipelined connection without waiting for it. */
   private send(client: PoolClient, sql: string): void {
-    this.store.sqlStatements += 1;
+    countStatement(this.store);
     client.query(sql).catch(() => undefined);
   }
 
@@ -151,7 +152,7 @@ export class RequestTransaction<T> {
     return (this.opened ??= (async () => {
       const client = (await this.connect()) as PoolClient;
       batchWrites(client);
-      this.store.sqlStatements += 1;
+      countStatement(this.store);
       const readOnly = this.readOnly && !this.opening.writes;
       const ahead = [
         ...(takeOwedEnd(client) ? [AHEAD.end] : []),
@@ -186,7 +187,7 @@ export class RequestTransaction<T> {
     if (this.finished) return Promise.resolve();
     this.finished = true;
     if (!this.opened) return Promise.resolve();
-    this.store.sqlStatements += 1;
+    countStatement(this.store);
     return this.end(this.opened, commit);
   }
 
