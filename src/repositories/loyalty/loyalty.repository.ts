@@ -11,11 +11,12 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 import { clock } from '../../services/clock';
 
 /**
- * Every SQL statement of the loyalty services: the loyalty context of a
- * store, the card lookup, the locked card with its ledger's answers, the
- * change of a card with its ledger row, program stats, the card search and
- * the customer an enrolment is for. Row-level security applies to all of
- * them (they run in the request's transaction): none filters by tenant.
+ * The loyalty services' reads and locks: the loyalty context of a store, the
+ * card lookup, the locked card with its ledger's answers, program stats, the
+ * card search and the customer an enrolment is for. Writes of a card and its
+ * ledger are in `card-ledger.repository.ts`, a store's PIN lockout in
+ * `staff-pin.repository.ts`. Row-level security applies to all of them (they
+ * run in the request's transaction): none filters by tenant.
  */
 
 export interface CardRef {
@@ -163,81 +164,6 @@ export async function lockCard(
   };
 }
 
-/**
- * One statement for the change of a locked card: its counters as the
- * operation left them ($2–$12, $12 being the operation's time), and its
- * ledger row `t` with the balances after the change. Returns the ledger row
- * (`ledger`, as JSON) and the card's new `updated_at`.
- */
-const RECORD_SQL = `
-  WITH card AS (
-    UPDATE loyalty_cards
-       SET stamp_count = $2, total_stamps_earned = $3, stamps_redeemed = $4, points_balance = $5,
-           total_points_earned = $6, points_redeemed = $7, total_points_voided = $8, last_stamp_at = $9,
-           last_points_at = $10, last_redemption_at = $11, last_activity_at = $12, updated_at = CURRENT_TIMESTAMP
-     WHERE id = $1
-    RETURNING id, stamp_count, points_balance, updated_at)
-  INSERT INTO loyalty_transactions AS t
-         (card_id, store_id, staff_pin_id, staff_name, type, stamps_delta, points_delta, stamps_after, points_after,
-          purchase_amount_cents, order_reference, reward_id, reason, related_transaction_id, idempotency_key, created_at)
-  SELECT card.id, $13, $14, $15, $16, $17, $18, card.stamp_count, card.points_balance,
-         $19, $20, $21, $22, $23, $24, $12
-    FROM card
-  RETURNING to_json(t) AS ledger, (SELECT updated_at FROM card) AS card_updated_at`;
-
-/** A locked card's new counters and ledger row, written by RECORD_SQL. */
-export interface CardChange {
-  card: LoyaltyCard;
-  now: Date;
-  storeId: number;
-  pin: { id: number; staffName: string } | null;
-  ledger: {
-    type: string;
-    stampsDelta: number;
-    pointsDelta: number;
-    purchaseAmountCents: number | null;
-    orderReference: string | null;
-    rewardId: string | null;
-    reason: string | null;
-    relatedTransactionId: number | null;
-  };
-  idempotencyKey: string | null;
-}
-
-/** Writes `change` (the card as changed in memory, and its ledger row); returns the ledger row and the card's new `updated_at`. */
-export async function recordCardChange(
-  em: EntityManager,
-  { card, now, storeId, pin, ledger, idempotencyKey }: CardChange,
-): Promise<{ transaction: LoyaltyTransaction; cardUpdatedAt: Date }> {
-  const [row] = await leanQuery<{ ledger: Record<string, unknown>; card_updated_at: Date }>(em, RECORD_SQL, [
-    card.id,
-    card.stampCount,
-    card.totalStampsEarned,
-    card.stampsRedeemed,
-    card.pointsBalance,
-    card.totalPointsEarned,
-    card.pointsRedeemed,
-    card.totalPointsVoided,
-    card.lastStampAt,
-    card.lastPointsAt,
-    card.lastRedemptionAt,
-    now,
-    storeId,
-    pin?.id ?? null,
-    pin?.staffName ?? null,
-    ledger.type,
-    ledger.stampsDelta,
-    ledger.pointsDelta,
-    ledger.purchaseAmountCents,
-    ledger.orderReference,
-    ledger.rewardId,
-    ledger.reason,
-    ledger.relatedTransactionId,
-    idempotencyKey,
-  ]);
-  return { transaction: leanShape(em, LoyaltyTransaction).fromJson(row.ledger), cardUpdatedAt: row.card_updated_at };
-}
-
 /** The card lookup's statement by the column looked up: built once, not per request. */
 const cardLookupSql = (column: 'card_number' | 'qr_code_data') =>
   `SELECT to_json(c) AS card, to_json(p) AS program, to_json(cu) AS customer
@@ -325,4 +251,9 @@ export async function earningOfCard(em: EntityManager, id: number, cardId: numbe
     [id, cardId],
   );
   return row && { type: row.type, pointsDelta: row.points_delta, voided: row.voided };
+}
+
+/** The live card of `customerId` in `merchantId`'s program, if they have one. */
+export function cardOfCustomer(em: EntityManager, merchantId: number, customerId: number): Promise<LoyaltyCard | null> {
+  return em.findOne(LoyaltyCard, { where: { merchantId, customerId } });
 }

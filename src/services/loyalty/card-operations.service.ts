@@ -8,7 +8,8 @@ import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';
-import { earningOfCard, lockCard, recordCardChange, type CardRef } from '../../repositories/loyalty/loyalty.repository';
+import { earningOfCard, lockCard, type CardRef } from '../../repositories/loyalty/loyalty.repository';
+import { recordCardChange } from '../../repositories/loyalty/card-ledger.repository';
 import { checkStaffPin } from './staff-pin-check';
 import {
   pointsForPurchase,

@@ -3,13 +3,15 @@ import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, InvalidInputError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
-import { LoyaltyTransactionType as Type } from '../../entities/loyalty/enums';
-import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
-import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import type { Customer } from '../../entities/tenancy/customer.entity';
 import { visible } from '../../policy/policy';
-import { lockMerchantCustomer, lockStoreCustomerByEmail } from '../../repositories/loyalty/loyalty.repository';
+import {
+  cardOfCustomer,
+  lockMerchantCustomer,
+  lockStoreCustomerByEmail,
+} from '../../repositories/loyalty/loyalty.repository';
+import { openCard, welcomeOf } from '../../repositories/loyalty/card-ledger.repository';
 import { clock } from '../clock';
 import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';
 
@@ -44,15 +46,9 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
     try {
       return await ctx.dataSource.transaction(async (em) => {
         const customer = await enrolledCustomer(em, store, input);
-        const existing = await em.findOne(LoyaltyCard, {
-          where: { merchantId: store.merchantId, customerId: customer.id },
-        });
+        const existing = await cardOfCustomer(em, store.merchantId, customer.id);
         if (existing) {
-          const first = input.idempotencyKey
-            ? await em.findOne(LoyaltyTransaction, {
-                where: { cardId: existing.id, idempotencyKey: input.idempotencyKey, type: Type.WELCOME_BONUS },
-              })
-            : null;
+          const first = input.idempotencyKey ? await welcomeOf(em, existing.id, input.idempotencyKey) : null;
           if (first) return { card: existing, customer, transaction: first };
           throw new DomainError(UserErrorCode.ALREADY_ENROLLED, 'The customer already has a card in this program', [
             'customerId',
@@ -60,8 +56,9 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
         }
         const now = clock.now();
         const bonus = program.isPointsEnabled ? program.welcomeBonusPoints : 0;
-        const card = await em.save(
-          em.create(LoyaltyCard, {
+        const { card, transaction } = await openCard(
+          em,
+          {
             merchantId: store.merchantId,
             customerId: customer.id,
             programId: program.id,
@@ -73,19 +70,8 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
             totalPointsEarned: bonus,
             lastPointsAt: bonus > 0 ? now : null,
             lastActivityAt: now,
-          }),
-        );
-        const transaction = await em.save(
-          em.create(LoyaltyTransaction, {
-            cardId: card.id,
-            storeId: store.id,
-            type: Type.WELCOME_BONUS,
-            pointsDelta: bonus,
-            stampsAfter: 0,
-            pointsAfter: bonus,
-            idempotencyKey: input.idempotencyKey ?? null,
-            createdAt: now,
-          }),
+          },
+          { storeId: store.id, idempotencyKey: input.idempotencyKey ?? null, now },
         );
         return { card, customer, transaction };
       });

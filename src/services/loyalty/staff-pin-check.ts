@@ -1,9 +1,13 @@
-import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
-import { leanQuery, leanShape } from '../../db/lean';
 import { DomainError, UserErrorCode } from '../../common/errors';
-import { StaffPin, type StaffPinLockout } from '../../entities/loyalty/staff-pin.entity';
+import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import type { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
+import {
+  ensureLockout,
+  readLockout,
+  writeLockout,
+  type Lockout,
+} from '../../repositories/loyalty/staff-pin.repository';
 import { clock } from '../clock';
 import { hashPin } from './pin';
 
@@ -11,7 +15,6 @@ export const MAX_PIN_ATTEMPTS = 5;
 export const PIN_LOCK_MINUTES = 15;
 
 type Outcome = { kind: 'locked'; until: Date } | { kind: 'match'; pin: StaffPin } | { kind: 'wrong' };
-type Lockout = Pick<StaffPinLockout, 'id' | 'failedAttempts' | 'lockedUntil'>;
 
 /**
  * Checks a staff PIN for a counter operation at a store; a wrong PIN is
@@ -58,21 +61,11 @@ async function pinOutcome(ctx: Context, programId: number, storeId: number, hash
   }
   return ctx.dataSource.transaction(async (em): Promise<Outcome> => {
     // The first PIN at the store makes its lockout row.
-    if (!seen.lockout) {
-      await em.query(
-        `INSERT INTO staff_pin_lockouts (program_id, store_id) VALUES ($1, $2) ON CONFLICT (program_id, store_id) DO NOTHING`,
-        [programId, storeId],
-      );
-    }
+    if (!seen.lockout) await ensureLockout(em, programId, storeId);
     const { lockout, match } = await readLockout(em, programId, storeId, hash, true);
     if (!lockout) throw new Error(`no staff PIN lockout row for program ${programId} at store ${storeId}`);
     const { outcome, next } = judge(lockout, match, clock.now());
-    if (next) {
-      await em.query(
-        `UPDATE staff_pin_lockouts SET failed_attempts = $2, locked_until = $3, updated_at = CURRENT_TIMESTAMP WHERE id = $1`,
-        [lockout.id, next.failedAttempts, next.lockedUntil],
-      );
-    }
+    if (next) await writeLockout(em, lockout.id, next);
     return outcome;
   });
 }
@@ -93,37 +86,4 @@ export function judge(
   const failed = lockout.failedAttempts + 1;
   const lockedUntil = failed >= MAX_PIN_ATTEMPTS ? new Date(now.getTime() + PIN_LOCK_MINUTES * 60_000) : null;
   return { outcome: { kind: 'wrong' }, next: { failedAttempts: lockedUntil ? 0 : failed, lockedUntil } };
-}
-
-/**
- * The store's lockout row (none before the first PIN there), optionally
- * locked, with the active PIN of this hash valid at the store.
- */
-async function readLockout(
-  em: EntityManager,
-  programId: number,
-  storeId: number,
-  hash: string,
-  lock: boolean,
-): Promise<{ lockout: Lockout | null; match: StaffPin | null }> {
-  const pins = leanShape(em, StaffPin);
-  const [row] = await leanQuery<{
-    id: number;
-    failed_attempts: number;
-    locked_until: Date | null;
-    pin: Record<string, unknown> | null;
-  }>(
-    em,
-    `SELECT l.id, l.failed_attempts, l.locked_until, to_json(p) AS pin
-       FROM staff_pin_lockouts l
-       LEFT JOIN staff_pins p ON p.program_id = l.program_id AND p.pin_hash = $3 AND p.is_active
-                             AND (p.store_id IS NULL OR p.store_id = l.store_id)
-      WHERE l.program_id = $1 AND l.store_id = $2${lock ? ' FOR UPDATE OF l' : ''}`,
-    [programId, storeId, hash],
-  );
-  if (!row) return { lockout: null, match: null };
-  return {
-    lockout: { id: row.id, failedAttempts: row.failed_attempts, lockedUntil: row.locked_until },
-    match: row.pin && pins.fromJson(row.pin),
-  };
 }

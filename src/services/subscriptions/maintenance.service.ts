@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { takeCapacitySnapshot } from './capacity.service';
 import { lifecycleService } from './lifecycle.service';
-import { expirePoints } from '../loyalty/points-expiry';
+import { expireIdlePoints } from '../../repositories/loyalty/card-ledger.repository';
+import { clock } from '../clock';
 
 export enum MaintenanceJob {
   PERIOD_ROLLOVER = 'PERIOD_ROLLOVER',
@@ -15,5 +16,5 @@ export const maintenanceJobs: Record<MaintenanceJob, (em: EntityManager) => Prom
   [MaintenanceJob.PERIOD_ROLLOVER]: (em) => lifecycleService.rollOverPeriods(em),
   [MaintenanceJob.TRIAL_EXPIRY]: (em) => lifecycleService.expireTrials(em),
   [MaintenanceJob.CAPACITY_SNAPSHOT]: async (em) => (await takeCapacitySnapshot(em), 1),
-  [MaintenanceJob.POINTS_EXPIRY]: (em) => expirePoints(em),
+  [MaintenanceJob.POINTS_EXPIRY]: (em) => expireIdlePoints(em, clock.now()),
 };
