@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { createDataSource } from './db/data-source';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './dev/embedded-postgres';
 import { createLogger, type Logger } from './logger';
 import { ensureAdmin } from './services/tenancy/admin-bootstrap';
 import { startScheduler, type Scheduler } from './jobs/scheduler';

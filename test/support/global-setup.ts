@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
-import { startEmbeddedPostgres } from '../../src/db/embedded';
+import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
 import { ensureAdmin } from '../../src/services/tenancy/admin-bootstrap';
 import { onServer, TEST_DB_ENV } from './database';
 

@@ -19,7 +19,7 @@ import {
   procInfo,
   readPidFile,
   stopPid,
-} from './embedded-process';
+} from './embedded-postgres-process';
 
 export { EMBEDDED_PG_USER };
 

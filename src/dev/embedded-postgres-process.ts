@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 
 /**
- * The operating-system side of the embedded PostgreSQL (src/db/embedded.ts):
+ * The operating-system side of the embedded PostgreSQL (src/dev/embedded-postgres.ts):
  * its binary and locale, the `postgres` OS user a root process must run it as, file ownership and
  * access, and the server process itself (alive, its pid file, stopping it).
  */
