@@ -32,8 +32,6 @@ export interface AppDeps {
   log: Logger;
 }
 
-const GRAPHQL_PATHS = ['/graphql', '/platforms/:platformCode/graphql'];
-
 /**
  * The context of an HTTP request: its bearer token's user or API key
  * (InvalidTokenError for a bad one; a key is checked by opening the request's
@@ -165,14 +163,17 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
   // Responses are per-viewer API answers: an ETag would cost a SHA-1 of every body and serve no cache.
   app.set('etag', false);
   app.use(healthRoutes(deps.dataSource));
-  app.get(GRAPHQL_PATHS, graphiqlHandler('/graphql'));
+  // The GraphQL paths (graphqlPathPlatform) for what the listener below sends here: GraphiQL for a browser's
+  // GET, Apollo for the rest (GET queries).
+  const graphiql = graphiqlHandler('/graphql');
+  app.use((req, res, next) => {
+    const platformCode = graphqlPathPlatform(req.url);
+    if (platformCode === undefined) return next();
+    graphiql(req, res, (error?: unknown) => (error ? next(error) : graphql(req, res, platformCode).catch(next)));
+  });
   app.get(
     '/stores/:storeId/customers.csv',
     customerExportHandler((req) => requestContext(requestDeps, req, null)),
-  );
-  // Express matched the path (case-insensitively, as before the POST shortcut): its parameter names the platform.
-  app.use(GRAPHQL_PATHS, (req, res) =>
-    graphql(req, res, typeof req.params.platformCode === 'string' ? req.params.platformCode : null),
   );
 
   // Express's own answer to a route that threw would be an HTML page (with the stack outside production).

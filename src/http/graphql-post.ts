@@ -6,10 +6,18 @@ import type { Logger } from 'pino';
 
 const BODY_LIMIT = 1024 * 1024;
 
-/** `/graphql` or `/platforms/{code}/graphql`, a trailing slash and a query string allowed. */
-const GRAPHQL_PATH = /^\/(?:platforms\/([^/?]+)\/)?graphql\/?(?:\?.*)?$/;
+/**
+ * The GraphQL paths: `/graphql` and `/platforms/{code}/graphql`, in any case
+ * (as Express matched them), a trailing slash and a query string allowed.
+ * The one definition: the app routes POSTs straight from the socket and
+ * everything else through Express by it (src/app.ts).
+ */
+const GRAPHQL_PATH = /^\/(?:platforms\/([^/?]+)\/)?graphql\/?(?:\?.*)?$/i;
 
-/** The platform code a GraphQL path names (null for `/graphql`); undefined when `url` is not a GraphQL path. */
+/**
+ * The platform code a GraphQL path names (null for `/graphql`), percent-decoded;
+ * undefined when `url` is not a GraphQL path (nor is one whose code does not decode).
+ */
 export function graphqlPathPlatform(url: string | undefined): string | null | undefined {
   const match = GRAPHQL_PATH.exec(url ?? '');
   if (!match) return undefined;
