@@ -58,8 +58,9 @@ const levelOf = (status: number, path: string): 'error' | 'warn' | 'info' | 'deb
  * response header, exposes `req.log` (a child logger carrying `reqId`) and
  * logs one line per finished or aborted request (successful health probes at
  * debug). Replaces pino-http, which serialises the request and wraps the
- * response eagerly: ~9% of a small request's CPU even when the line is not
- * written. Here nothing is formatted for a level that is off.
+ * response eagerly, a visible share of a small request's CPU even when the
+ * line is not written (see bench/RESULTS.md). Here nothing is formatted for a
+ * level that is off.
  */
 export function httpLogger(log: Logger) {
   return <T>(req: IncomingMessage, res: ServerResponse, next: () => T): T => {
@@ -68,7 +69,8 @@ export function httpLogger(log: Logger) {
     res.setHeader('x-request-id', id);
     req.id = id;
     // A plain property: an accessor defined on each request gave each its own hidden class, which kept
-    // every request's young objects alive across scavenges (twice the survivors, 5 -> 8 ms p99).
+    // every request's young objects alive across scavenges: more survivors, longer pauses, a worse p99
+    // (see bench/RESULTS.md, step 19).
     req.log = log.child({ reqId: id });
     const start = performance.now();
     // Read now: once a response ends early (a 413 before the body was read), Node may have detached the socket.

@@ -27,7 +27,7 @@ export function requestOf(source: QueryRunner | DataSource | undefined): Request
  * `transaction`) gets that same runner, whose `release` only the request's
  * end may call. Statements are counted into `store` through the runner's tag.
  * A tag on the runner replaces an AsyncLocalStorage, whose promise hooks on
- * Node 20 cost every promise of every request (~15% of the CPU of a large read).
+ * Node 20 cost every promise of every request (see bench/RESULTS.md, step 12).
  */
 export function requestDataSource(
   dataSource: DataSource,

@@ -4,8 +4,8 @@ import type { PoolClient } from 'pg';
 /**
  * Fewer writes and answers between us and PostgreSQL per request. On this
  * kind of machine a socket write is the costliest thing a small request does
- * (a profile of the card lookup: 17% of the CPU in pg's writes, more than all
- * of GraphQL), on both sides of the connection, so:
+ * (in a profile of the card lookup pg's writes took more CPU than all of
+ * GraphQL; see bench/RESULTS.md), on both sides of the connection, so:
  *
  * - `batchWrites` holds what a request sends until the event loop's check
  *   phase and writes it at once: the transaction's opening and the

@@ -8,7 +8,8 @@ import { countStatement } from './query-counter';
  * Lean SQL for the hot paths: hand-written, prepared statements whose rows
  * PostgreSQL returns as JSON (`to_json(row)`, `json_agg(row)`), turned into
  * entity instances without TypeORM's query builder and hydration (which cost
- * ~0.4 ms of CPU per statement here, more than PostgreSQL spends answering).
+ * more CPU per statement than PostgreSQL spent answering it; see
+ * bench/RESULTS.md).
  * Timestamps become Dates and column transformers still apply. Columns are
  * read from the entity metadata once per entity, so a new column is picked
  * up by itself.
@@ -56,8 +57,8 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
     throw new Error(`${metadata.name}: lean reads do not handle embedded columns or transformer chains`);
   }
   // One function per entity, generated once from its columns: fixed property names keep V8's stores
-  // monomorphic, where a loop over `entity[property] = …` made every store a dictionary lookup (~5% of the
-  // CPU of a large read). Names come from our entity metadata, quoted with JSON.stringify.
+  // monomorphic, where a loop over `entity[property] = …` made every store a dictionary lookup (see
+  // bench/RESULTS.md, step 15). Names come from our entity metadata, quoted with JSON.stringify.
   const assignments = columns.map(({ database, property, transformer, isDate }, i) => {
     const read = `json[${JSON.stringify(database)}]`;
     const value = isDate ? `(typeof ${read} === 'string' ? new Date(${read}) : ${read})` : read;
@@ -94,9 +95,9 @@ export function statementName(sql: string): string {
 /**
  * Runs a hot read as a named prepared statement on the manager's connection
  * (its transaction's, when it has one): PostgreSQL parses and plans it once
- * per connection instead of on every request (planning was ~80% of the
- * server time of our small reads). Counted like every other statement; the
- * rows come back as pg parsed them.
+ * per connection instead of on every request (planning was most of the
+ * server time of our small reads; see bench/RESULTS.md). Counted like every
+ * other statement; the rows come back as pg parsed them.
  */
 export async function leanQuery<R = Record<string, unknown>>(
   manager: EntityManager,
@@ -126,7 +127,8 @@ export async function leanQuery<R = Record<string, unknown>>(
  * extra columns ignored), in id order. PostgreSQL builds them into one JSON
  * array: a single value for pg to read and one native JSON.parse, instead of
  * pg's per-column JavaScript parsers over every row (rows, column parsing and
- * dates were ~15% of the CPU of a large read).
+ * dates were a large share of the CPU of a large read; see bench/RESULTS.md,
+ * step 13).
  */
 export async function leanEntities<T extends ObjectLiteral>(
   manager: EntityManager,

@@ -7,9 +7,10 @@ const generic = types.getTypeParser(TIMESTAMPTZ, 'text') as (value: string) => D
  * timestamptz as PostgreSQL writes it in a UTC session
  * (`2026-11-21 03:19:07.123456+00`), read by position instead of the generic
  * parser's three regular expressions: dates are in every row, and parsing
- * them was ~6% of the CPU of a large read. Any other shape (another session
- * time zone, BC, infinity) goes to the generic parser. Fractions beyond the
- * millisecond are dropped, as the generic parser does.
+ * them was a visible share of the CPU of a large read (see bench/RESULTS.md,
+ * step 8). Any other shape (another session time zone, BC, infinity) goes to
+ * the generic parser. Fractions beyond the millisecond are dropped, as the
+ * generic parser does.
  */
 export function parseTimestamptz(text: string): Date {
   const n = text.length;

@@ -34,9 +34,10 @@ interface Page {
 /**
  * Serves GraphiQL (from `@graphql-yoga/render-graphiql`, no CDN) for browser
  * GETs (`Accept` includes text/html); calls `next()` for anything else, so it
- * can sit in front of the GraphQL endpoint on the same path. The ~9 MB page is
- * rendered and gzipped (off the event loop) once, on the first request, then
- * served from memory with an ETag.
+ * can sit in front of the GraphQL endpoint on the same path. The page, megabytes
+ * of inlined script (see bench/RESULTS.md), is rendered and gzipped (off the
+ * event loop) once, on the first request, then served from memory with an
+ * ETag.
  */
 export function graphiqlHandler(
   endpoint: string,

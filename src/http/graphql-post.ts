@@ -77,8 +77,9 @@ const queryParam = (search: string): string | null => (search ? new URLSearchPar
  * refused (400, QUERY_TOO_COMPLEX), headers handed over as they are, the
  * answer written with one `end`. The app calls it for POSTs straight from the
  * socket: Express for this one route (router, body-parser, the Express
- * integration's url.parse and res.send) was ~17% of the CPU of a small
- * query. Everything else, GET on these paths included, goes through Express.
+ * integration's url.parse and res.send) was a large share of the CPU of a
+ * small query (see bench/RESULTS.md). Everything else, GET on these paths
+ * included, goes through Express.
  */
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,

@@ -102,8 +102,9 @@ export class Loaders {
   /**
    * The rows whose `column` is in the array `ids` (a parameter, or an
    * `ARRAY(SELECT …)` over a page: PostgreSQL sizes that and uses the index,
-   * where `IN (SELECT … FROM page)` made it scan store_platforms whole, 8.4
-   * against 1.3 ms for 100 stores). Live rows only unless `withDeleted`.
+   * where `IN (SELECT … FROM page)` made it scan store_platforms whole, several
+   * times slower for 100 stores: see bench/RESULTS.md). Live rows only unless
+   * `withDeleted`.
    */
   private static rowsIn(shape: LeanShape<Row>, column: string, ids: string, withDeleted = false): string {
     return `SELECT * FROM "${shape.table}" t WHERE t."${column}" = ANY(${ids})${withDeleted ? '' : Loaders.live(shape, 't')}`;
