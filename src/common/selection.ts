@@ -7,6 +7,9 @@ function fieldsNamed(
   fragments: GraphQLResolveInfo['fragments'],
 ): FieldNode[] {
   const found: FieldNode[] = [];
+  // Each fragment once, however often it is spread: what it selects is found the first time (following every
+  // spread anew made `...F1 ...F1` chains cost 2^n).
+  const visited = new Set<string>();
   const visit = (set: SelectionSetNode): void => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
@@ -14,9 +17,11 @@ function fieldsNamed(
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet);
       } else {
-        // A validated operation (resolvers see no other) has no fragment cycles.
         const fragment = fragments[selection.name.value];
-        if (fragment) visit(fragment.selectionSet);
+        if (fragment && !visited.has(fragment.name.value)) {
+          visited.add(fragment.name.value);
+          visit(fragment.selectionSet);
+        }
       }
     }
   };
