@@ -1,12 +1,10 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { AccessDeniedError } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { Role } from '../../entities/tenancy/enums';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { merchantService } from '../../services/tenancy/merchant.service';
-import { policy } from '../../policy/policy';
 import { toConnection, type Connection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
@@ -36,10 +34,8 @@ export class MerchantResolver extends SoftDeletableResolver(Merchant) {
   }
 
   @FieldResolver(() => String)
-  async contactEmail(@Root() merchant: Merchant, @Ctx() ctx: Context): Promise<string> {
-    // A storefront shows its merchant to anyone; how to reach it is the team's.
-    if (!policy.onMerchantTeam(await ctx.viewer(), merchant.id)) throw new AccessDeniedError('Not your merchant');
-    return merchant.contactEmail;
+  contactEmail(@Root() merchant: Merchant, @Ctx() ctx: Context): Promise<string> {
+    return merchantService.contactEmail(ctx, merchant);
   }
 
   @FieldResolver(() => [Store], { description: 'The live stores the caller may see' })

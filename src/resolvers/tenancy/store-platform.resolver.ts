@@ -5,7 +5,7 @@ import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
-import { assertStoreTeam } from './store.resolver';
+import { storeReads } from '../../services/tenancy/store-reads.service';
 import { storePlatformService } from '../../services/tenancy/store-platform.service';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
@@ -22,8 +22,8 @@ import { StorePayload } from './types/store.types';
 @Resolver(() => StorePlatform)
 export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) {
   @FieldResolver(() => Store)
-  async store(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<Store> {
-    return (await ctx.loaders.byId(Store, { withDeleted: true }).load(membership.storeId))!;
+  store(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<Store> {
+    return storeReads.storeOf(ctx, membership);
   }
 
   @FieldResolver(() => Platform)
@@ -53,11 +53,8 @@ export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) 
   }
 
   @FieldResolver(() => StoreSubscription, { nullable: true })
-  async subscription(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<StoreSubscription | null> {
-    const store = await this.store(membership, ctx);
-    await assertStoreTeam(ctx, store);
-    const [subscription] = await ctx.loaders.childrenOf(StoreSubscription, 'storePlatformId').load(membership.id);
-    return subscription ?? null;
+  subscription(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<StoreSubscription | null> {
+    return storeReads.subscriptionOf(ctx, membership);
   }
 
   @Authorized()

@@ -1,27 +1,19 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { EntityTarget } from 'typeorm';
 import type { Context } from '../../context';
-import { AccessDeniedError } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { selects } from '../../common/selection';
-import { Customer } from '../../entities/tenancy/customer.entity';
 import { Role } from '../../entities/tenancy/enums';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
-import { Order } from '../../entities/tenancy/order.entity';
-import { Product } from '../../entities/tenancy/product.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import type { Prefetch } from '../../loaders/loaders';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { platformService } from '../../services/tenancy/platform.service';
-import { subscriptionReads } from '../../services/subscriptions/subscription.service';
-import { afterIdOf } from '../../services/tenancy/listing';
 import { storeService } from '../../services/tenancy/store.service';
+import { storeReads } from '../../services/tenancy/store-reads.service';
 import { storeApiKeyService } from '../../services/tenancy/store-api-key.service';
-import { policy } from '../../policy/policy';
 import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
@@ -37,61 +29,6 @@ import {
   StoresArgs,
   UpdateStoreInput,
 } from './types/store.types';
-
-/** Team, customers, products and orders are the store team's even where the store itself is public (a storefront). */
-export async function assertStoreTeam(ctx: Context, store: Store): Promise<void> {
-  if (!policy.onStoreTeam(await ctx.viewer(), store)) throw new AccessDeniedError('Not your store');
-}
-
-async function storeChildren<T extends { id: number; storeId: number }>(
-  ctx: Context,
-  store: Store,
-  entity: EntityTarget<T>,
-  type: Parameters<typeof toConnection<T>>[0],
-  args: ConnectionArgs,
-  history?: { column: keyof T & string; since: Date | null },
-): Promise<Connection<T>> {
-  await assertStoreTeam(ctx, store);
-  const since = history?.since ?? null;
-  const page = await ctx.loaders
-    .pageOf(entity, 'storeId', history?.column)
-    .load({ parentId: store.id, first: args.first, afterId: afterIdOf(args.after), since });
-  return toConnection(type, page, () =>
-    ctx.loaders.countOf(entity, 'storeId', history?.column).load({ parentId: store.id, since }),
-  );
-}
-
-/**
- * A store's memberships, in one statement for every store of the request
- * (platform and tier: the catalogue). Outside the store's scope (a storefront
- * found by host, seen by anyone) each shows its public part only.
- */
-function membershipsOf(ctx: Context, store: Store): Promise<StorePlatform[]> {
-  const memberships = ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id);
-  return ctx
-    .viewer()
-    .then((viewer) => (policy.onStoreTeam(viewer, store) ? memberships : memberships.then(publicMemberships)));
-}
-
-/** What anyone may see of memberships: platform, primary, active, subdomain; never settings nor tier. */
-const publicMemberships = (memberships: StorePlatform[]): StorePlatform[] =>
-  memberships.map((m) =>
-    Object.assign(new StorePlatform(), {
-      id: m.id,
-      storeId: m.storeId,
-      platformId: m.platformId,
-      tierId: null,
-      isActive: m.isActive,
-      isPrimary: m.isPrimary,
-      customSubdomain: m.customSubdomain,
-      settings: null as unknown as StorePlatform['settings'],
-      joinedAt: m.joinedAt,
-      createdAt: m.createdAt,
-      updatedAt: m.updatedAt,
-      deletedAt: m.deletedAt,
-      deletedById: null,
-    }),
-  );
 
 /**
  * What a page of stores reads in its own statement for the fields the query
@@ -137,36 +74,26 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
 
   @FieldResolver(() => [StorePlatform], { description: "The store's platform memberships" })
   platforms(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform[]> {
-    return membershipsOf(ctx, store);
+    return storeReads.memberships(ctx, store);
   }
 
   @FieldResolver(() => StorePlatform, { nullable: true })
-  async primaryPlatform(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform | null> {
-    const memberships = await membershipsOf(ctx, store);
-    return memberships.find((m) => m.isPrimary) ?? null;
+  primaryPlatform(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform | null> {
+    return storeReads.primaryMembership(ctx, store);
   }
 
   @FieldResolver(() => StoreSubscription, { nullable: true, description: "The store's subscription on a platform" })
-  async subscription(
+  subscription(
     @Root() store: Store,
     @Arg('platformCode', () => String) platformCode: string,
     @Ctx() ctx: Context,
   ): Promise<StoreSubscription | null> {
-    await assertStoreTeam(ctx, store);
-    const [memberships, platform] = await Promise.all([
-      membershipsOf(ctx, store),
-      platformService.byCode(ctx, platformCode),
-    ]);
-    const membership = memberships.find((m) => m.platformId === platform?.id);
-    if (!membership) return null;
-    const [subscription] = await ctx.loaders.childrenOf(StoreSubscription, 'storePlatformId').load(membership.id);
-    return subscription ?? null;
+    return storeReads.subscriptionOn(ctx, store, platformCode);
   }
 
   @FieldResolver(() => [StoreUser], { description: 'Team members, pending invitations included' })
-  async team(@Root() store: Store, @Ctx() ctx: Context): Promise<StoreUser[]> {
-    await assertStoreTeam(ctx, store);
-    return ctx.loaders.childrenOf(StoreUser, 'storeId').load(store.id);
+  team(@Root() store: Store, @Ctx() ctx: Context): Promise<StoreUser[]> {
+    return storeReads.team(ctx, store);
   }
 
   @FieldResolver(() => [StoreApiKey], { description: 'API keys, revoked ones included; owner or ADMIN only' })
@@ -175,19 +102,21 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
   }
 
   @FieldResolver(() => CustomerConnection)
-  customers(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    return storeChildren(ctx, store, Customer, CustomerConnection, args);
+  async customers(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+    const { page, count } = await storeReads.customers(ctx, store, args);
+    return toConnection(CustomerConnection, page, count);
   }
 
   @FieldResolver(() => ProductConnection)
-  products(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    return storeChildren(ctx, store, Product, ProductConnection, args);
+  async products(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+    const { page, count } = await storeReads.products(ctx, store, args);
+    return toConnection(ProductConnection, page, count);
   }
 
   @FieldResolver(() => OrderConnection, { description: "Only within the tier's orderHistoryMonths" })
   async orders(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    const since = await subscriptionReads.orderHistorySince(ctx, store.id);
-    return storeChildren(ctx, store, Order, OrderConnection, args, { column: 'placedAt', since });
+    const { page, count } = await storeReads.orders(ctx, store, args);
+    return toConnection(OrderConnection, page, count);
   }
 
   @Authorized()

@@ -8,6 +8,7 @@ import { hashPassword } from '../auth/password';
 import { listPage, type ListArgs, type Listing } from './listing';
 import { findMerchant, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
+import { policy } from '../../policy/policy';
 
 export interface CreateMerchantInput {
   name: string;
@@ -20,6 +21,12 @@ const ownerEmailTaken = () =>
 
 /** Merchants: ADMIN creates, lists, deletes and restores them; owners and their team read their own. */
 export const merchantService = {
+  /** How to reach the merchant: its team's (a storefront shows the merchant itself to anyone). */
+  async contactEmail(ctx: Context, merchant: Merchant): Promise<string> {
+    if (!policy.onMerchantTeam(await ctx.viewer(), merchant.id)) throw new AccessDeniedError('Not your merchant');
+    return merchant.contactEmail;
+  },
+
   async list(ctx: Context, args: ListArgs): Promise<Listing<Merchant>> {
     const viewer = await viewerOf(ctx);
     if (!viewer.isAdmin) throw new AccessDeniedError('Only ADMIN may list merchants');
