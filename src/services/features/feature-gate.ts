@@ -3,20 +3,21 @@ import { DomainError, UserErrorCode } from '../../common/errors';
 import { Feature } from '../../entities/features/feature.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { allowsAccess } from '../subscriptions/limits';
+import { grantsFeature } from '../subscriptions/rules';
 import { governingSubscription } from '../subscriptions/subscription.service';
 
 /**
  * The service-level feature check, for GraphQL (through @RequireFeature) and
- * for paths that are not GraphQL alike: the store's primary subscription must
- * be active and its tier must include `code`; else FEATURE_NOT_AVAILABLE
- * naming the tier that unlocks it.
+ * for paths that are not GraphQL alike: the store's governing subscription
+ * must grant `code` (grantsFeature); else SUBSCRIPTION_INACTIVE when it does
+ * not allow access, or FEATURE_NOT_AVAILABLE naming the tier that unlocks it.
  */
 export async function assertFeature(em: EntityManager, storeId: number, code: string): Promise<void> {
   const { subscription, tier } = await governingSubscription(em, storeId, false);
+  if (grantsFeature(subscription, tier, code)) return;
   if (!allowsAccess(subscription)) {
     throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription is not active', ['storeId']);
   }
-  if (tier?.featureCodes.includes(code)) return;
   const feature = await em.findOneBy(Feature, { code });
   const unlock = feature?.minimumTierId ? await em.findOneBy(SubscriptionTier, { id: feature.minimumTierId }) : null;
   const name = feature?.name ?? code;

@@ -1,8 +1,8 @@
 import { identitySql, type Opening } from '../../db/request-transaction';
-import { ACCESS_STATUSES } from '../../entities/subscriptions/enums';
 import { Role } from '../../entities/tenancy/enums';
 import { bestTierSql } from '../../limits/payer';
 import { API_KEY_FEATURE } from '../auth/api-key';
+import { storeGrantsFeatureSql } from '../subscriptions/rules';
 
 /**
  * Who is calling and what they may see, resolved once per request: the
@@ -73,8 +73,9 @@ const USER_OPENING = `
             LEFT JOIN orion.identities i ON i.user_id = $1 AND i.live) v`;
 
 /**
- * An API key's opening: an unrevoked key of a live store whose primary
- * subscription grants `api_access`, a team member of that one store. Its
+ * An API key's opening: an unrevoked key of a live store whose governing
+ * subscription grants `api_access` (the feature gate's SQL form, from
+ * subscriptions/rules), a team member of that one store. Its
  * last_used_at is stamped at most once a minute, by the one request that
  * locks the stale row: the lock lasts as long as that request's transaction,
  * so the others skip it rather than wait (a long request must not stall every
@@ -86,16 +87,11 @@ const API_KEY_OPENING = `
       FROM store_api_keys k
       JOIN stores s ON s.id = k.store_id AND s.deleted_at IS NULL
      WHERE k.key_hash = $1 AND k.revoked_at IS NULL
-       AND EXISTS (
-         SELECT 1 FROM store_platforms sp
-           JOIN store_subscriptions sub ON sub.store_platform_id = sp.id
-           JOIN subscription_tiers t ON t.id = sub.tier_id
-          WHERE sp.store_id = k.store_id AND sp.is_primary AND sp.deleted_at IS NULL
-            AND sub.status = ANY($2::subscription_status[]) AND t.features @> jsonb_build_array($3::text))
+       AND ${storeGrantsFeatureSql('k.store_id', '$2::text')}
   ), touched AS (
-    UPDATE store_api_keys k SET last_used_at = $4
+    UPDATE store_api_keys k SET last_used_at = $3
      WHERE k.id = (SELECT l.id FROM store_api_keys l JOIN api_key a ON a.id = l.id
-                    WHERE l.last_used_at IS NULL OR l.last_used_at <= $4::timestamptz - interval '1 minute'
+                    WHERE l.last_used_at IS NULL OR l.last_used_at <= $3::timestamptz - interval '1 minute'
                       FOR UPDATE OF l SKIP LOCKED)
   )
   SELECT a.id, a.store_id, a.merchant_id, ${bestTierSql('a.merchant_id')} AS rate_tier,
@@ -137,7 +133,7 @@ export function viewerOpening(credential: Credential, now: () => Date): Opening<
   if (credential?.kind === 'apiKey') {
     return {
       text: API_KEY_OPENING,
-      values: [credential.keyHash, ACCESS_STATUSES, API_KEY_FEATURE, now()],
+      values: [credential.keyHash, API_KEY_FEATURE, now()],
       read: ({ rows: [row] }) =>
         row?.id ? apiKeyViewer(row.id, { id: row.store_id, merchantId: row.merchant_id }, row.rate_tier) : null,
       writes: true,
