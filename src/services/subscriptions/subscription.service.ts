@@ -1,15 +1,16 @@
 import { IsNull, type EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
-import { ACCESS_STATUSES, SubscriptionStatus } from '../../entities/subscriptions/enums';
+import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { clock } from '../clock';
-import { updateReturning } from '../../db/update-returning';
-import { allowsAccess, checkLimit, upgradeFor, type LimitKind } from './limits';
+import { countOrder, findGoverningSubscription } from '../../repositories/subscriptions/subscription.repository';
+import { checkLimit, upgradeFor, type LimitKind } from './limits';
+import { governsStore, grantsFeature } from './rules';
 
 export const DEFAULT_TIER_CODE = 'essential';
 const DAY_MS = 86_400_000;
@@ -68,17 +69,12 @@ export async function startTrial(
 }
 
 /**
- * The subscription that governs a store's orders, products and team: the one
- * of its primary platform membership. Locked when `lock` is set, so a count
- * and the insert it allows happen one store at a time.
+ * The subscription that governs a store's orders, products and team (see
+ * governsStore), with its tier. Locked when `lock` is set, so a count and the
+ * insert it allows happen one store at a time.
  */
 export async function governingSubscription(em: EntityManager, storeId: number, lock: boolean) {
-  const qb = em
-    .createQueryBuilder(StoreSubscription, 'sub')
-    .innerJoin('store_platforms', 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL AND sp.is_primary')
-    .where('sp.store_id = :storeId', { storeId });
-  if (lock) qb.setLock('pessimistic_write', undefined, ['sub']);
-  const subscription = await qb.getOne();
+  const subscription = await findGoverningSubscription(em, storeId, lock);
   if (!subscription) {
     throw new DomainError(UserErrorCode.NOT_ON_PLATFORM, 'The store has no platform membership with a subscription', [
       'storeId',
@@ -93,25 +89,12 @@ function refuse(verdict: ReturnType<typeof checkLimit>): never {
 }
 
 /**
- * Counts one order against the period's `orders_per_month` in the caller's
- * transaction: a conditional UPDATE, so concurrent orders never pass the limit.
+ * Counts one order against the period's effective order limit in the caller's
+ * transaction (a conditional UPDATE, so concurrent orders never pass the
+ * limit); when refused, says why as checkLimit does.
  */
 export async function consumeOrder(em: EntityManager, storeId: number): Promise<void> {
-  const limit = `COALESCE(sub.custom_orders_limit, (SELECT t.orders_per_month FROM subscription_tiers t WHERE t.id = sub.tier_id))`;
-  const rows = await updateReturning<{ id: number }>(
-    em,
-    `UPDATE store_subscriptions sub
-        SET orders_this_period = sub.orders_this_period + 1,
-            orders_limit_reached_at = CASE WHEN sub.orders_this_period + 1 >= ${limit}
-              THEN COALESCE(sub.orders_limit_reached_at, $3) ELSE sub.orders_limit_reached_at END
-       FROM store_platforms sp
-      WHERE sp.id = sub.store_platform_id AND sp.store_id = $1 AND sp.is_primary AND sp.deleted_at IS NULL
-        AND sub.status = ANY($2::subscription_status[])
-        AND (${limit} IS NULL OR sub.orders_this_period < ${limit})
-      RETURNING sub.id`,
-    [storeId, ACCESS_STATUSES, clock.now()],
-  );
-  if (rows.length > 0) return;
+  if (await countOrder(em, storeId, clock.now())) return;
   const { subscription, tier } = await governingSubscription(em, storeId, false);
   refuse(checkLimit(subscription, tier, 'orders', subscription.ordersThisPeriod));
 }
@@ -156,19 +139,18 @@ export const subscriptionReads = {
   },
 
   async hasFeature(ctx: Context, subscription: StoreSubscription, code: string): Promise<boolean> {
-    const tier = await this.tier(ctx, subscription);
-    return allowsAccess(subscription) && !!tier?.featureCodes.includes(code);
+    return grantsFeature(subscription, await this.tier(ctx, subscription), code);
   },
 
   /**
-   * The oldest order a store may list: its primary subscription's tier keeps
+   * The oldest order a store may list: its governing subscription's tier keeps
    * `orderHistoryMonths` of history (null = all; all when it has none).
    */
   async orderHistorySince(ctx: Context, storeId: number): Promise<Date | null> {
     const memberships = await ctx.loaders.childrenOf(StorePlatform, 'storeId').load(storeId);
-    const primary = memberships.find((m) => m.isPrimary);
-    if (!primary) return null;
-    const [subscription] = await ctx.loaders.childrenOf(StoreSubscription, 'storePlatformId').load(primary.id);
+    const governing = memberships.find(governsStore);
+    if (!governing) return null;
+    const [subscription] = await ctx.loaders.childrenOf(StoreSubscription, 'storePlatformId').load(governing.id);
     const tier = subscription ? await this.tier(ctx, subscription) : null;
     if (!tier || tier.orderHistoryMonths === null) return null;
     const since = clock.now();
