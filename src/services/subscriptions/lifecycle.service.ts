@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
-import { ACCESS_STATUSES, SubscriptionStatus } from '../../entities/subscriptions/enums';
+import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Platform } from '../../entities/tenancy/platform.entity';
@@ -10,7 +10,7 @@ import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { clock } from '../clock';
 import { findStore } from '../tenancy/scoped';
-import { effectiveLimit, type LimitKind } from './limits';
+import { allowsAccess, effectiveLimit, type LimitKind } from './limits';
 import { findTier } from './subscription.service';
 
 export interface ChangeTierInput {
@@ -70,7 +70,7 @@ export const lifecycleService = {
   async changeTier(ctx: Context, input: ChangeTierInput): Promise<StoreSubscription> {
     return ctx.dataSource.transaction(async (em) => {
       const { store, subscription, membership } = await lockSubscription(ctx, em, input.storeId, input.platformCode);
-      if (!ACCESS_STATUSES.includes(subscription.status)) {
+      if (!allowsAccess(subscription)) {
         throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription has expired', ['storeId']);
       }
       const target = await findTier(em, membership.platformId, input.tierCode);
