@@ -1,5 +1,5 @@
 import type { Context } from '../context';
-import { ACCESS_STATUSES } from '../entities/subscriptions/enums';
+import { allowsAccessSql } from '../services/subscriptions/limits';
 import type { BucketSize } from './cost-bucket';
 import { addressKeyOf } from './login-attempts';
 
@@ -30,12 +30,11 @@ export const PAYER_TTL_MS = 1_000;
  */
 export function bestTierSql(merchantExpr: string): string {
   const ladder = `ARRAY[${TIER_LADDER.map((code) => `'${code}'`).join(', ')}]::text[]`;
-  const statuses = `ARRAY[${ACCESS_STATUSES.map((s) => `'${s}'`).join(', ')}]::subscription_status[]`;
   // Aliases of their own: the expression may name a column of an outer `s` or `t`.
   return `(SELECT bt_t.code
              FROM stores bt_s
              JOIN store_platforms bt_sp ON bt_sp.store_id = bt_s.id AND bt_sp.deleted_at IS NULL
-             JOIN store_subscriptions bt_ss ON bt_ss.store_platform_id = bt_sp.id AND bt_ss.status = ANY(${statuses})
+             JOIN store_subscriptions bt_ss ON bt_ss.store_platform_id = bt_sp.id AND ${allowsAccessSql('bt_ss')}
              JOIN subscription_tiers bt_t ON bt_t.id = bt_ss.tier_id
             WHERE bt_s.merchant_id = ${merchantExpr} AND bt_s.deleted_at IS NULL AND bt_t.code = ANY(${ladder})
             ORDER BY array_position(${ladder}, bt_t.code::text) DESC
