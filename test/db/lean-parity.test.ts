@@ -1,3 +1,4 @@
+import type { FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { leanShape } from '../../src/db/lean';
 import { createLoyaltyTenant, enroll } from '../factories/loyalty';
 import { addTeamMember, createTenant } from '../factories/tenancy';
@@ -80,7 +81,7 @@ describe('lean reads and TypeORM reads', () => {
       for (const { row, key: value } of rows) {
         const lean = leanShape(manager, metadata.target).fromJson(row);
         const orm = await manager.findOne(metadata.target, {
-          where: { [key.propertyName]: value },
+          where: { [key.propertyName]: value } as FindOptionsWhere<ObjectLiteral>,
           withDeleted: true,
         });
         expect({ table, entity: lean }).toEqual({ table, entity: orm });
