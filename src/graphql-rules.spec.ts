@@ -1,6 +1,6 @@
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, getIntrospectionQuery, parse } from 'graphql';
 import pino from 'pino';
-import { formatError, queryDepth } from './graphql-rules';
+import { MAX_EXPANDED_FIELDS, formatError, measure, queryDepth } from './graphql-rules';
 import { AccessDeniedError } from './common/errors';
 
 const silent = pino({ level: 'silent' });
@@ -65,5 +65,27 @@ describe('queryDepth', () => {
     );
     const document = parse(`{ ...F0 } ${fragments.join(' ')} fragment F${levels} on Q { b }`);
     expect(queryDepth(document)).toBe(levels + 1);
+  });
+});
+
+describe('measure: fields once fragments are expanded', () => {
+  it('counts every field selection a fragment brings, once per spread', () => {
+    expect(measure(parse('{ a b { c } }')).fields).toBe(3);
+    expect(measure(parse('{ a { ...F } b { ...F } } fragment F on T { c d }')).fields).toBe(6);
+    expect(measure(parse('{ ... on Q { a } ...F } fragment F on Q { b { c } }')).fields).toBe(3);
+  });
+
+  it('counts a doubling chain as the 2^n fields it expands to, in linear time', () => {
+    const levels = 40;
+    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on T { a ...F${i + 1} ...F${i + 1} }`);
+    const { fields } = measure(parse(`{ t { ...F0 } } ${fragments.join(' ')} fragment F${levels} on T { a }`));
+    expect(fields).toBe(1 + 2 ** (levels + 1) - 1);
+  });
+
+  it('counts introspection fields too (they are compiled like any other), the standard query well within the limit', () => {
+    const { depth, fields } = measure(parse(getIntrospectionQuery()));
+    expect(depth).toBe(0);
+    expect(fields).toBeGreaterThan(50);
+    expect(fields).toBeLessThan(MAX_EXPANDED_FIELDS / 4);
   });
 });

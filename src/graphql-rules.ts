@@ -110,48 +110,68 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
 /** Introspection meta-fields: free of the depth limit, so every standard tool can load the whole schema. */
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
 
+/** Field selections an operation may make once its fragments are expanded: see `measure`. */
+export const MAX_EXPANDED_FIELDS = 5_000;
+
 /**
- * The deepest field nesting of the operations in `document`, fragments
- * followed and introspection fields left out. Linear in the document: each
- * fragment's depth is computed once however often it is spread (following
- * every spread anew made `...F1 ...F1` chains cost 2^n).
+ * What the operations of `document` ask, fragments followed: the deepest
+ * field nesting (introspection fields left out, as API.md says) and how many
+ * field selections they make once every fragment spread is expanded in
+ * place, introspection included (graphql-jit compiles the expanded tree:
+ * `...F1 ...F1` chains, 2^n fields in n short lines, froze the process for
+ * seconds while the depth and the cost, which merge equal fields, stayed
+ * small). Linear in the document: each fragment is measured once however
+ * often it is spread.
  */
-export function queryDepth(document: DocumentNode): number {
+export function measure(document: DocumentNode): { depth: number; fields: number } {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  // A fragment being measured counts 0 where it spreads itself (a cycle, which validation refuses anyway).
-  const fragmentDepths = new Map<string, number>();
-  const fragmentDepth = (name: string): number => {
-    let depth = fragmentDepths.get(name);
-    if (depth === undefined) {
-      fragmentDepths.set(name, 0);
-      depth = depthOf(fragments.get(name)?.selectionSet);
-      fragmentDepths.set(name, depth);
+  type Measure = { depth: number; fields: number };
+  // A fragment being measured counts nothing where it spreads itself (a cycle, which validation refuses anyway).
+  const measured = new Map<string, Measure>();
+  const fragment = (name: string): Measure => {
+    let found = measured.get(name);
+    if (!found) {
+      measured.set(name, { depth: 0, fields: 0 });
+      found = of(fragments.get(name)?.selectionSet, false);
+      measured.set(name, found);
     }
-    return depth;
+    return found;
   };
-  const depthOf = (selectionSet: SelectionSetNode | undefined): number => {
-    let deepest = 0;
+  const of = (selectionSet: SelectionSetNode | undefined, introspection: boolean): Measure => {
+    let depth = 0;
+    let fields = 0;
     for (const selection of selectionSet?.selections ?? []) {
+      let inner: Measure;
       if (selection.kind === Kind.FIELD) {
-        if (!INTROSPECTION_FIELDS.has(selection.name.value))
-          deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet));
+        const introspects = introspection || INTROSPECTION_FIELDS.has(selection.name.value);
+        inner = of(selection.selectionSet, introspects);
+        inner = { depth: introspects ? 0 : 1 + inner.depth, fields: 1 + inner.fields };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, depthOf(selection.selectionSet));
+        inner = of(selection.selectionSet, introspection);
       } else {
-        deepest = Math.max(deepest, fragmentDepth(selection.name.value));
+        inner = fragment(selection.name.value);
+        if (introspection) inner = { depth: 0, fields: inner.fields };
       }
+      depth = Math.max(depth, inner.depth);
+      fields += inner.fields;
     }
-    return deepest;
+    return { depth, fields };
   };
-  let depth = 0;
+  const total = { depth: 0, fields: 0 };
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION) depth = Math.max(depth, depthOf(definition.selectionSet));
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const operation = of(definition.selectionSet, false);
+    total.depth = Math.max(total.depth, operation.depth);
+    total.fields += operation.fields;
   }
-  return depth;
+  return total;
 }
+
+/** The deepest field nesting of the operations in `document` (see `measure`). */
+export const queryDepth = (document: DocumentNode): number => measure(document).depth;
 
 /**
  * Brackets (`{`, `(`, `[`) a document may nest. graphql-js parses by
@@ -269,7 +289,8 @@ const refuse = ({ code, message }: Refusal) =>
 
 /**
  * Apollo plugin, before anything executes: operations nested deeper than
- * `maxDepth` are QUERY_TOO_COMPLEX; a NUL character, a lone surrogate or
+ * `maxDepth`, or selecting more than MAX_EXPANDED_FIELDS fields once their
+ * fragments are expanded, are QUERY_TOO_COMPLEX; a NUL character, a lone surrogate or
  * more than MAX_STRING_LENGTH characters in a string literal or variable,
  * or more than MAX_LIST_LENGTH elements in a list, is BAD_USER_INPUT
  * (PostgreSQL refuses NUL in text: it failed as an internal error
@@ -285,9 +306,15 @@ export function requestRulesPlugin(options: {
   const { maxDepth, guardSchemaFromAnonymous } = options;
   const verdicts = new WeakMap<DocumentNode, Refusal | null>();
   const judge = (document: DocumentNode): Refusal | null => {
-    const depth = queryDepth(document);
+    const { depth, fields } = measure(document);
     if (depth > maxDepth)
       return { code: 'QUERY_TOO_COMPLEX', message: `Query depth ${depth} exceeds the limit of ${maxDepth}` };
+    if (fields > MAX_EXPANDED_FIELDS) {
+      return {
+        code: 'QUERY_TOO_COMPLEX',
+        message: `The query selects ${fields} fields once its fragments are expanded; the limit is ${MAX_EXPANDED_FIELDS}`,
+      };
+    }
     return literalRefusal(document);
   };
   // Anonymous: no bearer token and no API key (an API key's viewer comes with its authentication, no statement).
