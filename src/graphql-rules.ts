@@ -111,7 +111,7 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
 
 /** Field selections an operation may make once its fragments are expanded: see `measure`. */
-export const MAX_EXPANDED_FIELDS = 5_000;
+export const MAX_EXPANDED_FIELDS = 20_000;
 
 /**
  * What the operations of `document` ask, fragments followed: the deepest
