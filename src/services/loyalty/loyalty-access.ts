@@ -2,7 +2,7 @@ import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { ACCESS_STATUSES } from '../../entities/subscriptions/enums';
-import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
+import { type LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import type { Store } from '../../entities/tenancy/store.entity';
 import { viewerOf } from '../tenancy/scoped';
 import { policy } from '../../policy/policy';

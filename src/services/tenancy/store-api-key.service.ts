@@ -2,7 +2,7 @@ import type { Context } from '../../context';
 import { AccessDeniedError, DomainError, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
-import { Store } from '../../entities/tenancy/store.entity';
+import { type Store } from '../../entities/tenancy/store.entity';
 import { API_KEY_FEATURE, newApiKey } from '../auth/api-key';
 import { clock } from '../clock';
 import { assertFeature } from '../features/feature-gate';
