@@ -22,19 +22,20 @@ export abstract class Payload {
   userErrors: UserError[] = [];
 }
 
-/**
- * The one mapping from domain refusals to payloads: runs the service call and
- * turns a thrown DomainError into `userErrors`; anything else propagates.
- */
+/** The one mapping from a domain refusal to `userErrors`: a DomainError's; null for anything else, which propagates. */
+export function userErrorsOf(error: unknown): UserError[] | null {
+  return error instanceof DomainError
+    ? [{ code: error.code, message: error.message, field: error.field ?? null }]
+    : null;
+}
+
+/** Runs the service call of a mutation and turns a thrown DomainError into its payload's `userErrors`. */
 export async function payload<T extends object>(run: () => Promise<T>): Promise<T & { userErrors: UserError[] }> {
   try {
     return { ...(await run()), userErrors: [] };
   } catch (error) {
-    if (error instanceof DomainError) {
-      return { userErrors: [{ code: error.code, message: error.message, field: error.field ?? null }] } as T & {
-        userErrors: UserError[];
-      };
-    }
+    const userErrors = userErrorsOf(error);
+    if (userErrors) return { userErrors } as T & { userErrors: UserError[] };
     throw error;
   }
 }

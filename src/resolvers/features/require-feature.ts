@@ -1,10 +1,10 @@
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import type { Context } from '../../context';
-import { DomainError } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { Store } from '../../entities/tenancy/store.entity';
 import { assertFeature } from '../../services/features/feature-gate';
 import { policy } from '../../policy/policy';
+import { userErrorsOf } from '../common/user-error';
 
 /**
  * Gates an operation whose payload has `userErrors` on a tier feature of the
@@ -21,9 +21,8 @@ export function RequireFeature(code: string): MethodDecorator {
     try {
       await assertFeature(context.manager, store.id, code);
     } catch (error) {
-      if (error instanceof DomainError) {
-        return { userErrors: [{ code: error.code, message: error.message, field: error.field ?? null }] };
-      }
+      const userErrors = userErrorsOf(error);
+      if (userErrors) return { userErrors };
       throw error;
     }
     return next();

@@ -1,7 +1,7 @@
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
-import { ACCESS_STATUSES } from '../../entities/subscriptions/enums';
+import { allowsAccess } from '../subscriptions/limits';
 import { type LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import type { Store } from '../../entities/tenancy/store.entity';
 import { viewerOf } from '../tenancy/scoped';
@@ -34,7 +34,7 @@ export async function loyaltyContextOf(ctx: Context, storeGlobalId: string): Pro
   if (!row.on_platform) {
     throw new DomainError(UserErrorCode.NOT_ON_PLATFORM, 'The store is not on the loyalty platform', ['storeId']);
   }
-  if (!row.subscription_status || !ACCESS_STATUSES.includes(row.subscription_status)) {
+  if (!row.subscription_status || !allowsAccess({ status: row.subscription_status })) {
     throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, "The store's loyalty subscription is not active", [
       'storeId',
     ]);

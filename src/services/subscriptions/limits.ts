@@ -41,7 +41,8 @@ export function effectiveLimitSql(kind: LimitKind, sub: string): string {
 export const tierLimit = (tier: SubscriptionTier, kind: LimitKind): number | null =>
   kind === 'orders' ? tier.ordersPerMonth : kind === 'products' ? tier.productsLimit : tier.teamMembers;
 
-export const allowsAccess = (subscription: StoreSubscription): boolean => ACCESS_STATUSES.includes(subscription.status);
+export const allowsAccess = (subscription: Pick<StoreSubscription, 'status'>): boolean =>
+  ACCESS_STATUSES.includes(subscription.status);
 
 /** `allowsAccess` as an SQL condition on the store_subscriptions row `sub` names. */
 export const allowsAccessSql = (sub: string): string =>

@@ -9,6 +9,7 @@ import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { policy } from '../../policy/policy';
+import { governsStore } from '../subscriptions/rules';
 import { subscriptionReads } from '../subscriptions/subscription.service';
 import { afterIdOf, type Listing } from './listing';
 import { platformService } from './platform.service';
@@ -81,8 +82,9 @@ export const storeReads = {
       .then((viewer) => (policy.onStoreTeam(viewer, store) ? memberships : memberships.then(publicMemberships)));
   },
 
+  /** The membership whose subscription governs the store (see `governsStore`). */
   async primaryMembership(ctx: Context, store: Store): Promise<StorePlatform | null> {
-    return (await this.memberships(ctx, store)).find((m) => m.isPrimary) ?? null;
+    return (await this.memberships(ctx, store)).find(governsStore) ?? null;
   },
 
   /** The store's subscription on the platform `platformCode` (null: not a member); the store team's only. */
