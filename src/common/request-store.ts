@@ -2,12 +2,15 @@ import type { DataSource, QueryRunner } from 'typeorm';
 
 /**
  * What a request's SQL carries without a context argument: its statements
- * are counted into it (countStatement, src/db/query-counter.ts) and the
- * soft-delete subscriber reads the acting user from it.
+ * are counted into it (countStatement, src/db/query-counter.ts), the
+ * soft-delete subscriber reads the acting user from it, and the catalogue
+ * subscriber counts the catalogue rows it wrote.
  */
 export interface RequestStore {
   userId: number | null;
   sqlStatements: number;
+  /** Rows of the reference catalogue (platforms, tiers, features) this request wrote (CatalogWriteSubscriber). */
+  catalogWrites?: number;
 }
 
 const requests = new WeakMap<QueryRunner | DataSource, RequestStore>();

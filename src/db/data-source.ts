@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import type { Logger as Pino } from 'pino';
 import { CountingLogger } from './query-counter';
+import { CatalogWriteSubscriber } from '../subscribers/catalog-write.subscriber';
 import { SoftDeleteSubscriber } from '../subscribers/soft-delete.subscriber';
 import { entities } from '../entities';
 import { SnakeNamingStrategy } from './naming-strategy';
@@ -13,7 +14,7 @@ export function createDataSource(url: string, options: { poolSize?: number; log?
     type: 'postgres',
     url,
     entities,
-    subscribers: [SoftDeleteSubscriber],
+    subscribers: [SoftDeleteSubscriber, CatalogWriteSubscriber],
     migrations: [path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { toPage, type Page } from '../common/pagination';
+import { requestOf } from '../common/request-store';
 import { leanEntities, leanQuery, leanShape, type LeanRelated, type LeanShape } from '../db/lean';
 import { Feature } from '../entities/features/feature.entity';
 import { SubscriptionTier } from '../entities/subscriptions/subscription-tier.entity';
@@ -196,18 +197,20 @@ export class Loaders {
   /** The catalogue once this request has it: its readers then answer without a promise per field. */
   private loadedCatalog: Catalog | undefined;
 
-  /** Set once this request changed the catalogue: the version its viewer statement read is older than that. */
-  private catalogWritten = false;
+  /** How many catalogue rows this request had written when its catalogue was loaded. */
+  private catalogWritesSeen = 0;
 
   /**
-   * For a request that has just committed a change to platforms, tiers or
-   * features: its next catalogue read loads them afresh instead of trusting
-   * the version read before the change (the answer would show the old rows).
+   * Whether this request wrote catalogue rows since its catalogue was loaded
+   * (CatalogWriteSubscriber counts them): then the catalogue it holds, and
+   * the version its viewer statement read, are older than its own change.
    */
-  catalogChanged(): void {
-    this.catalogWritten = true;
+  private catalogStale(): boolean {
+    const writes = requestOf(this.manager.queryRunner)?.catalogWrites ?? 0;
+    if (writes === this.catalogWritesSeen) return false;
     this.loadedCatalog = undefined;
     this.memos.delete('catalog');
+    return true;
   }
 
   /**
@@ -221,10 +224,12 @@ export class Loaders {
    * JSON, in one.
    */
   catalog(): Promise<Catalog> {
+    this.catalogStale();
     return this.once('catalog', async () => {
       const driver = this.manager.connection.driver;
       const kept = catalogs.get(driver);
-      if (kept && !this.catalogWritten && kept.version === (await this.catalogVersion()))
+      this.catalogWritesSeen = requestOf(this.manager.queryRunner)?.catalogWrites ?? 0;
+      if (kept && this.catalogWritesSeen === 0 && kept.version === (await this.catalogVersion()))
         return (this.loadedCatalog = kept.catalog);
       const [row] = await leanQuery<
         Record<'platforms' | 'tiers' | 'features', Array<Record<string, unknown>>> & { version: number }
@@ -250,8 +255,10 @@ export class Loaders {
         }),
       );
       const catalog: Catalog = { platforms: byId(Platform, row.platforms), tiers, features, tierFeatures };
-      // Any other version replaces what is kept: each request checks the version it read against it anyway.
-      if (row.version !== kept?.version) catalogs.set(driver, { version: row.version, catalog });
+      // Any other version replaces what is kept: each request checks the version it read against it anyway. Not
+      // one this request wrote itself: uncommitted, it may yet roll back, and its number be used by another change.
+      if (this.catalogWritesSeen === 0 && row.version !== kept?.version)
+        catalogs.set(driver, { version: row.version, catalog });
       return (this.loadedCatalog = catalog);
     });
   }
@@ -261,7 +268,7 @@ export class Loaders {
    * `read` is a module-level function given `arg`, so a call per field allocates no closure.
    */
   private fromCatalog<A, T>(read: (catalog: Catalog, arg: A) => T, arg: A): T | Promise<T> {
-    const loaded = this.loadedCatalog;
+    const loaded = this.catalogStale() ? undefined : this.loadedCatalog;
     return loaded ? read(loaded, arg) : this.catalog().then((catalog) => read(catalog, arg));
   }
 

@@ -65,7 +65,6 @@ export const adminSubscriptionService = {
         Object.assign(tier, sent(changes));
         return await em.save(tier);
       });
-      ctx.loaders.catalogChanged();
       return saved;
     } catch (error) {
       if (isUniqueViolation(error)) {

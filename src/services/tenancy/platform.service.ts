@@ -37,7 +37,6 @@ export const platformService = {
         if (input.settings != null) platform.settings = input.settings;
         return await em.save(platform);
       });
-      ctx.loaders.catalogChanged();
       return saved;
     } catch (error) {
       if (isUniqueViolation(error, 'uq_platforms_domain')) {
