@@ -19,7 +19,7 @@ export function RequireFeature(code: string): MethodDecorator {
     const store = storeId === null ? null : await context.loaders.byId(Store).load(storeId);
     if (!store || !policy.onStoreTeam(await context.viewer(), store)) return next();
     try {
-      await assertFeature(context.manager, store.id, code);
+      await assertFeature(context, context.manager, store.id, code);
     } catch (error) {
       const userErrors = userErrorsOf(error);
       if (userErrors) return { userErrors };

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError, UserErrorCode } from '../../common/errors';
-import { Feature } from '../../entities/features/feature.entity';
-import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import type { Context } from '../../context';
 import { allowsAccess } from '../subscriptions/limits';
 import { grantsFeature } from '../subscriptions/rules';
 import { governingSubscription } from '../subscriptions/subscription.service';
@@ -12,14 +11,15 @@ import { governingSubscription } from '../subscriptions/subscription.service';
  * must grant `code` (grantsFeature); else SUBSCRIPTION_INACTIVE when it does
  * not allow access, or FEATURE_NOT_AVAILABLE naming the tier that unlocks it.
  */
-export async function assertFeature(em: EntityManager, storeId: number, code: string): Promise<void> {
+export async function assertFeature(ctx: Context, em: EntityManager, storeId: number, code: string): Promise<void> {
   const { subscription, tier } = await governingSubscription(em, storeId, false);
   if (grantsFeature(subscription, tier, code)) return;
   if (!allowsAccess(subscription)) {
     throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription is not active', ['storeId']);
   }
-  const feature = await em.findOneBy(Feature, { code });
-  const unlock = feature?.minimumTierId ? await em.findOneBy(SubscriptionTier, { id: feature.minimumTierId }) : null;
+  const catalog = await ctx.loaders.catalog();
+  const feature = catalog.features.find((f) => f.code === code);
+  const unlock = feature?.minimumTierId ? (catalog.tiers.get(feature.minimumTierId) ?? null) : null;
   const name = feature?.name ?? code;
   throw new DomainError(
     UserErrorCode.FEATURE_NOT_AVAILABLE,

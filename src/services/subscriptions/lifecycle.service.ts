@@ -3,7 +3,6 @@ import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
@@ -73,10 +72,9 @@ export const lifecycleService = {
       if (!allowsAccess(subscription)) {
         throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription has expired', ['storeId']);
       }
-      const target = await findTier(em, membership.platformId, input.tierCode);
+      const target = await findTier(ctx, membership.platformId, input.tierCode);
       if (!target) throw notFound('Tier', ['tierCode']);
-      const current =
-        subscription.tierId === null ? null : await em.findOneBy(SubscriptionTier, { id: subscription.tierId });
+      const current = await ctx.loaders.tier(subscription.tierId);
       const annual = input.annual ?? subscription.isAnnual;
       if (current?.id === target.id && annual === subscription.isAnnual) {
         throw new DomainError(UserErrorCode.INVALID_STATE, `The subscription is already on ${target.name}`, [

@@ -1,4 +1,4 @@
-import { IsNull, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
@@ -15,15 +15,13 @@ import { governsStore, grantsFeature } from './rules';
 export const DEFAULT_TIER_CODE = 'essential';
 const DAY_MS = 86_400_000;
 
-/** The tier a platform offers under `code`: its own tier first, else the global one. */
-export async function findTier(em: EntityManager, platformId: number, code: string): Promise<SubscriptionTier | null> {
-  const tiers = await em.find(SubscriptionTier, {
-    where: [
-      { code, platformId, isActive: true },
-      { code, platformId: IsNull(), isActive: true },
-    ],
-  });
-  return tiers.find((t) => t.platformId === platformId) ?? tiers[0] ?? null;
+/** The active tier a platform offers under `code`, from the request's catalogue: its own tier first, else the global one. */
+export async function findTier(ctx: Context, platformId: number, code: string): Promise<SubscriptionTier | null> {
+  const { tiers } = await ctx.loaders.catalog();
+  const offered = [...tiers.values()].filter(
+    (t) => t.code === code && t.isActive && (t.platformId === platformId || t.platformId === null),
+  );
+  return offered.find((t) => t.platformId === platformId) ?? offered[0] ?? null;
 }
 
 /**
@@ -50,7 +48,7 @@ export async function startTrial(
   membership: StorePlatform,
   tierCode: string | null | undefined,
 ): Promise<StoreSubscription> {
-  const tier = await findTier(em, membership.platformId, tierCode ?? DEFAULT_TIER_CODE);
+  const tier = await findTier(ctx, membership.platformId, tierCode ?? DEFAULT_TIER_CODE);
   if (!tier) throw notFound('Tier', ['tierCode']);
   const now = clock.now();
   const trialEnd = new Date(now.getTime() + ctx.config.trialDays * DAY_MS);

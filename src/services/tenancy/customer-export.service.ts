@@ -22,7 +22,7 @@ export async function exportCustomersCsv(
   storeGlobalId: string,
 ): Promise<{ filename: string; csv: string }> {
   const store = await findStore(ctx, ctx.manager, storeGlobalId, { access: 'team', field: ['storeId'] });
-  await assertFeature(ctx.manager, store.id, 'customer_export');
+  await assertFeature(ctx, ctx.manager, store.id, 'customer_export');
   const customers = await ctx.manager.find(Customer, { where: { storeId: store.id }, order: { id: 'ASC' } });
   const lines = [
     COLUMNS.join(','),

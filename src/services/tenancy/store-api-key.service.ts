@@ -27,7 +27,7 @@ export const storeApiKeyService = {
     const apiKey = await ctx.dataSource.transaction(async (em) => {
       const store = await findStore(ctx, em, input.storeId, { access: 'manage', field: ['storeId'] });
       // @RequireFeature gates the mutation; checking here too keeps the rule with the service for any caller.
-      await assertFeature(em, store.id, API_KEY_FEATURE);
+      await assertFeature(ctx, em, store.id, API_KEY_FEATURE);
       const saved = await em.save(
         em.create(StoreApiKey, { storeId: store.id, name: input.name, prefix, keyHash, createdById: viewer.userId }),
       );

@@ -75,7 +75,7 @@ export const teamService = {
         if (user && (await em.exists(StoreUser, { where: { storeId: store.id, userId: user.id } }))) {
           throw alreadyMember();
         }
-        if (input.role === StoreRole.MANAGER) await assertFeature(em, store.id, 'team_roles');
+        if (input.role === StoreRole.MANAGER) await assertFeature(ctx, em, store.id, 'team_roles');
         await assertCanAdd(em, store.id, 'teamMembers');
         user ??= await em.save(em.create(User, { email, name: input.name ?? null, role: Role.STORE_STAFF }));
         const now = clock.now();
