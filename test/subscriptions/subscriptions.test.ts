@@ -93,6 +93,11 @@ describe('reference data', () => {
       `{ features { code category uiLocation minimumTier { code } } cms: features(category: CMS) { code } }`,
     );
     expect(data.features.length).toBeGreaterThanOrEqual(39);
+    // Listed by category, in the order the registry declares its categories, then by display order.
+    const ordered = await server.dataSource.query(
+      `SELECT code FROM features WHERE is_active ORDER BY category, display_order, id`,
+    );
+    expect(data.features.map((f: { code: string }) => f.code)).toEqual(ordered.map((r: { code: string }) => r.code));
     const byCode = Object.fromEntries(data.features.map((f: { code: string }) => [f.code, f]));
     expect(byCode.analytics_dashboard).toEqual({
       code: 'analytics_dashboard',

@@ -1,19 +1,23 @@
 import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
-import { Feature, type FeatureCategory } from '../../entities/features/feature.entity';
+import { FeatureCategory, type Feature } from '../../entities/features/feature.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { subscriptionReads } from '../subscriptions/subscription.service';
 import { storeService } from '../tenancy/store.service';
 
+const CATEGORY_ORDER = Object.values(FeatureCategory);
+
 /** The public feature registry and per-store access to it. */
 export const featureService = {
-  list(ctx: Context, category?: FeatureCategory | null): Promise<Feature[]> {
-    return ctx.manager.find(Feature, {
-      where: { isActive: true, ...(category ? { category } : {}) },
-      order: { category: 'ASC', displayOrder: 'ASC' },
-    });
+  /** Active features, by category (in the enum's declared order, as PostgreSQL orders it) then display order. */
+  async list(ctx: Context, category?: FeatureCategory | null): Promise<Feature[]> {
+    const { features } = await ctx.loaders.catalog();
+    const rank = (f: Feature) => CATEGORY_ORDER.indexOf(f.category);
+    return features
+      .filter((f) => f.isActive && (!category || f.category === category))
+      .sort((a, b) => rank(a) - rank(b) || a.displayOrder - b.displayOrder || a.id - b.id);
   },
 
   /**
@@ -22,7 +26,7 @@ export const featureService = {
    * no access — nothing more is revealed about it.
    */
   async access(ctx: Context, storeGlobalId: string, platformCode: string, code: string) {
-    const feature = await ctx.manager.findOne(Feature, { where: { code } });
+    const feature = (await ctx.loaders.catalog()).features.find((f) => f.code === code) ?? null;
     const upgradeTo = await ctx.loaders.tier(feature?.minimumTierId ?? null);
     const storeId = idOf('Store', storeGlobalId);
     const store = storeId === null ? null : await storeService.get(ctx, storeId);

@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
-import { Platform } from '../../entities/tenancy/platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { findStore, viewerOf } from './scoped';
@@ -70,7 +69,7 @@ export const storePlatformService = {
           field: ['storeId'],
           lock: true,
         });
-        const platform = await em.findOne(Platform, { where: { code: input.platformCode } });
+        const platform = await ctx.loaders.platformByCode(input.platformCode);
         if (!platform) throw notFound('Platform', ['platformCode']);
         const existing = await em.find(StorePlatform, { where: { storeId: store.id } });
         if (existing.some((m) => m.platformId === platform.id)) {
