@@ -3,22 +3,17 @@ import { StoreSubscription } from '../../src/entities/subscriptions/store-subscr
 import { SubscriptionTier } from '../../src/entities/subscriptions/subscription-tier.entity';
 import { StorePlatform } from '../../src/entities/tenancy/store-platform.entity';
 import { findGoverningSubscription } from '../../src/repositories/subscriptions/subscription.repository';
-import {
-  allowsAccess,
-  allowsAccessSql,
-  effectiveLimit,
-  effectiveLimitSql,
-  type LimitKind,
-} from '../../src/services/subscriptions/limits';
-import {
-  governsStore,
-  governsStoreSql,
-  grantsFeature,
-  storeGrantsFeatureSql,
-} from '../../src/services/subscriptions/rules';
+import { allowsAccess, effectiveLimit, type LimitKind } from '../../src/services/subscriptions/limits';
+import { governsStore, grantsFeature } from '../../src/services/subscriptions/rules';
 import { createTenant, joinPlatform } from '../factories/tenancy';
 import { dbId } from '../support/ids';
 import { TestServer } from '../support/server';
+import {
+  allowsAccessSql,
+  effectiveLimitSql,
+  governsStoreSql,
+  storeGrantsFeatureSql,
+} from '../../src/repositories/subscriptions/subscription-rules.sql';
 
 /**
  * The subscription rules that statements must apply inside the database

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { allowsAccessSql, effectiveLimitSql } from '../../services/subscriptions/limits';
+import { allowsAccessSql, effectiveLimitSql } from './subscription-rules.sql';
 
 /**
  * The capacity snapshot's one statement: counts, tier distribution and the

@@ -1,8 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { updateReturning } from '../../db/update-returning';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { allowsAccessSql, effectiveLimitSql } from '../../services/subscriptions/limits';
-import { governsStoreSql } from '../../services/subscriptions/rules';
+import { allowsAccessSql, effectiveLimitSql, governsStoreSql } from './subscription-rules.sql';
 
 /**
  * The SQL statements of the subscription services: the subscription that

@@ -21,32 +21,11 @@ export function effectiveLimit(
   }
 }
 
-/** The columns `effectiveLimit` reads, per kind: the subscription's override and the tier's limit. */
-const LIMIT_COLUMNS: Record<LimitKind, { custom: string; tier: string }> = {
-  orders: { custom: 'custom_orders_limit', tier: 'orders_per_month' },
-  products: { custom: 'custom_products_limit', tier: 'products_limit' },
-  teamMembers: { custom: 'custom_team_limit', tier: 'team_members' },
-};
-
-/**
- * `effectiveLimit` as an SQL expression over the store_subscriptions row
- * `sub` names (NULL = unlimited), for a statement that must apply the limit
- * itself (consumeOrder's conditional UPDATE). Its own alias for the tier.
- */
-export function effectiveLimitSql(kind: LimitKind, sub: string): string {
-  const { custom, tier } = LIMIT_COLUMNS[kind];
-  return `COALESCE(${sub}.${custom}, (SELECT el_t.${tier} FROM subscription_tiers el_t WHERE el_t.id = ${sub}.tier_id))`;
-}
-
 export const tierLimit = (tier: SubscriptionTier, kind: LimitKind): number | null =>
   kind === 'orders' ? tier.ordersPerMonth : kind === 'products' ? tier.productsLimit : tier.teamMembers;
 
 export const allowsAccess = (subscription: Pick<StoreSubscription, 'status'>): boolean =>
   ACCESS_STATUSES.includes(subscription.status);
-
-/** `allowsAccess` as an SQL condition on the store_subscriptions row `sub` names. */
-export const allowsAccessSql = (sub: string): string =>
-  `${sub}.status = ANY(ARRAY[${ACCESS_STATUSES.map((s) => `'${s}'`).join(', ')}]::subscription_status[])`;
 
 const NOUNS: Record<LimitKind, string> = { orders: 'Monthly order', products: 'Product', teamMembers: 'Team member' };
 

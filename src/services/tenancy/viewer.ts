@@ -2,7 +2,7 @@ import { identitySql, type Opening } from '../../db/request-transaction';
 import { Role } from '../../entities/tenancy/enums';
 import { bestTierSql } from '../../limits/payer';
 import { API_KEY_FEATURE } from '../auth/api-key';
-import { storeGrantsFeatureSql } from '../subscriptions/rules';
+import { storeGrantsFeatureSql } from '../../repositories/subscriptions/subscription-rules.sql';
 
 /**
  * Who is calling and what they may see, resolved once per request: the
