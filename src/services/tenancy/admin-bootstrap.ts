@@ -2,8 +2,12 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { withSystemTransaction } from '../../db/request-transaction';
-import { Role } from '../../entities/tenancy/enums';
-import { User } from '../../entities/tenancy/user.entity';
+import {
+  adminExists,
+  createAdmin,
+  lockAdminBootstrap,
+  userWithEmailExists,
+} from '../../repositories/tenancy/admin.repository';
 import { hashPassword } from '../auth/password';
 
 /**
@@ -14,19 +18,17 @@ import { hashPassword } from '../auth/password';
 export async function ensureAdmin(dataSource: DataSource, config: Config, log: Logger): Promise<void> {
   const admin = config.admin;
   await withSystemTransaction(dataSource, 'admin-bootstrap', async (em) => {
-    await em.query(`SELECT pg_advisory_xact_lock(hashtext('orion:ensure-admin'))`);
-    if (await em.exists(User, { where: { role: Role.ADMIN } })) return;
+    await lockAdminBootstrap(em);
+    if (await adminExists(em)) return;
     if (!admin) {
       log.warn('No ADMIN exists and ADMIN_EMAIL/ADMIN_PASSWORD are not set');
       return;
     }
-    if (await em.exists(User, { where: { email: admin.email } })) {
+    if (await userWithEmailExists(em, admin.email)) {
       log.error({ email: admin.email }, 'ADMIN_EMAIL belongs to a non-admin user; no ADMIN created');
       return;
     }
-    await em.save(
-      em.create(User, { email: admin.email, passwordHash: await hashPassword(admin.password), role: Role.ADMIN }),
-    );
+    await createAdmin(em, admin.email, await hashPassword(admin.password));
     log.info({ email: admin.email }, 'created the first ADMIN');
   });
 }
