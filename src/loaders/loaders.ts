@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { toPage, type Page } from '../common/pagination';
-import { requestOf } from '../common/request-store';
+import { requestOf, type RequestStore } from '../common/request-store';
 import { leanEntities, leanQuery, leanShape, type LeanRelated, type LeanShape } from '../db/lean';
 import { Feature } from '../entities/features/feature.entity';
 import { SubscriptionTier } from '../entities/subscriptions/subscription-tier.entity';
@@ -200,13 +200,21 @@ export class Loaders {
   /** How many catalogue rows this request had written when its catalogue was loaded. */
   private catalogWritesSeen = 0;
 
+  /** The request the loaders work for, looked up once: every catalogue field asks for its write count. */
+  private request: RequestStore | null | undefined;
+
+  private catalogWrites(): number {
+    this.request ??= requestOf(this.manager.queryRunner) ?? null;
+    return this.request?.catalogWrites ?? 0;
+  }
+
   /**
    * Whether this request wrote catalogue rows since its catalogue was loaded
    * (CatalogWriteSubscriber counts them): then the catalogue it holds, and
    * the version its viewer statement read, are older than its own change.
    */
   private catalogStale(): boolean {
-    const writes = requestOf(this.manager.queryRunner)?.catalogWrites ?? 0;
+    const writes = this.catalogWrites();
     if (writes === this.catalogWritesSeen) return false;
     this.loadedCatalog = undefined;
     this.memos.delete('catalog');
@@ -228,7 +236,7 @@ export class Loaders {
     return this.once('catalog', async () => {
       const driver = this.manager.connection.driver;
       const kept = catalogs.get(driver);
-      this.catalogWritesSeen = requestOf(this.manager.queryRunner)?.catalogWrites ?? 0;
+      this.catalogWritesSeen = this.catalogWrites();
       if (kept && this.catalogWritesSeen === 0 && kept.version === (await this.catalogVersion()))
         return (this.loadedCatalog = kept.catalog);
       const [row] = await leanQuery<
