@@ -1,6 +1,7 @@
 import { RequestTransaction, asSystem, systemOpening } from '../../src/db/request-transaction';
 import { viewerOpening } from '../../src/services/tenancy/viewer';
-import { unique } from '../factories/tenancy';
+import * as openingBatch from '../../src/db/opening-batch';
+import { createTenant, unique } from '../factories/tenancy';
 import { testServer } from '../support/server';
 
 /**
@@ -137,5 +138,25 @@ describe('the request transaction', () => {
     const next = opened();
     expect((await backend(next.manager)).pid).not.toBe(failedPid);
     await next.finish(false);
+  });
+
+  it('opens a GraphQL query READ ONLY and a mutation read-write, whoever reads the viewer first', async () => {
+    const tenant = await createTenant(server);
+    const batches = jest.spyOn(openingBatch, 'queryAfter');
+    try {
+      const begins = async (query: string, variables: Record<string, unknown> = {}) => {
+        batches.mockClear();
+        await server.ok(query, variables, { token: tenant.ownerToken });
+        return batches.mock.calls.map(([, ahead]) => ahead.map((s) => s.text).find((t) => t.startsWith('BEGIN')));
+      };
+      expect(await begins(`{ me { email } store(id: "${tenant.storeId}") { name } }`)).toEqual(['BEGIN READ ONLY']);
+      expect(
+        await begins(`mutation($input: UpdateStoreInput!) { updateStore(input: $input) { userErrors { code } } }`, {
+          input: { id: tenant.storeId, name: unique('renamed-') },
+        }),
+      ).toEqual(['BEGIN']);
+    } finally {
+      batches.mockRestore();
+    }
   });
 });
