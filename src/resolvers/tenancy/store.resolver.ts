@@ -2,14 +2,14 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
-import { selects } from '../../common/selection';
 import { Role } from '../../entities/tenancy/enums';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { Store } from '../../entities/tenancy/store.entity';
-import type { Prefetch } from '../../loaders/loaders';
+import { ReadsAhead } from '../../loaders/read-ahead';
+import { storeMemberships, storeMerchant } from '../../loaders/relations';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { storeService } from '../../services/tenancy/store.service';
 import { storeReads } from '../../services/tenancy/store-reads.service';
@@ -30,21 +30,6 @@ import {
   UpdateStoreInput,
 } from './types/store.types';
 
-/**
- * What a page of stores reads in its own statement for the fields the query
- * asks of its stores (the loaders of `merchant` and of the memberships, primed):
- * one round trip for the page, its merchants and memberships.
- */
-function storePagePrefetch(ctx: Context, info: GraphQLResolveInfo): Prefetch<Store>[] {
-  const asks = (field: string) => selects(info, ['edges', 'node', field]);
-  const prefetch: Prefetch<Store>[] = [];
-  if (asks('merchant')) prefetch.push(ctx.loaders.prefetchById<Store, Merchant>(Merchant, 'merchantId'));
-  if (asks('platforms') || asks('primaryPlatform') || asks('subscription')) {
-    prefetch.push(ctx.loaders.prefetchChildren<Store, StorePlatform>(StorePlatform, 'storeId'));
-  }
-  return prefetch;
-}
-
 @Resolver(() => Store)
 export class StoreResolver extends SoftDeletableResolver(Store) {
   @Authorized()
@@ -54,7 +39,7 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Store>> {
-    const { page, count } = await storeService.list(ctx, args, storePagePrefetch(ctx, info));
+    const { page, count } = await storeService.list(ctx, args, info);
     return toConnection(StoreConnection, page, count);
   }
 
@@ -64,24 +49,26 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
     return key === null ? null : storeService.get(ctx, key);
   }
 
+  @ReadsAhead(storeMerchant)
   @FieldResolver(() => Merchant)
   merchant(@Root() store: Store, @Ctx() ctx: Context): Promise<Merchant> {
     // A store's merchant exists (deleted with it at the latest): the loader's promise as it is, no async frame per store.
-    return ctx.loaders
-      .byId(Merchant, { withDeleted: store.deletedAt !== null })
-      .load(store.merchantId) as Promise<Merchant>;
+    return storeMerchant.load(ctx.loaders, store) as Promise<Merchant>;
   }
 
+  @ReadsAhead(storeMemberships)
   @FieldResolver(() => [StorePlatform], { description: "The store's platform memberships" })
   platforms(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform[]> {
     return storeReads.memberships(ctx, store);
   }
 
+  @ReadsAhead(storeMemberships)
   @FieldResolver(() => StorePlatform, { nullable: true })
   primaryPlatform(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform | null> {
     return storeReads.primaryMembership(ctx, store);
   }
 
+  @ReadsAhead(storeMemberships)
   @FieldResolver(() => StoreSubscription, { nullable: true, description: "The store's subscription on a platform" })
   subscription(
     @Root() store: Store,

@@ -1,6 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { leanEntitiesWith, leanQuery, leanShape } from '../../db/lean';
-import type { Prefetch } from '../../loaders/loaders';
+import type { Loaders } from '../../loaders/loaders';
+import { readAheadFor, type Selection } from '../../loaders/read-ahead';
 import { AccessDeniedError, InvalidInputError } from '../../common/errors';
 import { decodeCursor, toPage, type Page } from '../../common/pagination';
 import type { Viewer } from './viewer';
@@ -23,8 +24,9 @@ export type Condition = [sql: string, ...values: unknown[]];
 /**
  * A keyset page of a top-level list plus its lazy total, as lean prepared
  * statements (src/db/lean.ts). Deleted rows are shown only to ADMIN, and
- * only when asked for. `prefetch`: rows the page's fields will ask loaders
- * for, read by the page's statement and primed into those loaders.
+ * only when asked for. `readAhead`: the operation's selection below the
+ * list; the relations its rows' fields are declared to read (`@ReadsAhead`)
+ * are read by the page's statement and primed into their loaders.
  */
 export async function listPage<T extends ObjectLiteral & { id: number }>(
   manager: EntityManager,
@@ -32,9 +34,10 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
   entity: EntityTarget<T>,
   conditions: Condition[],
   args: ListArgs,
-  prefetch: Prefetch<T>[] = [],
+  readAhead?: { loaders: Loaders; selection: Selection },
 ): Promise<Listing<T>> {
   const shape = leanShape(manager, entity);
+  const relations = readAhead ? readAheadFor(entity, readAhead.selection, ['edges', 'node']) : [];
   const all = [...conditions];
   if (args.includeDeleted || args.onlyDeleted) {
     if (!viewer?.isAdmin) throw new AccessDeniedError('Only ADMIN may list deleted rows');
@@ -59,9 +62,9 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
       ${filter ? `${filter} AND` : 'WHERE'} t.id > $${params.length + 1}
       ORDER BY t.id LIMIT $${params.length + 2}`,
     [...params, afterId, args.first + 1],
-    prefetch.map((p) => p.related(shape)),
+    relations.map((r) => r.related(manager, shape)),
   );
-  prefetch.forEach((p, i) => p.prime(rows, related[i]));
+  relations.forEach((r, i) => r.prime(readAhead!.loaders, rows, related[i]));
   const count = async () => {
     const [row] = await leanQuery<{ n: number }>(
       manager,

@@ -8,6 +8,7 @@ import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { storeMemberships } from '../../loaders/relations';
 import { policy } from '../../policy/policy';
 import { governsStore } from '../subscriptions/rules';
 import { subscriptionReads } from '../subscriptions/subscription.service';
@@ -76,7 +77,7 @@ export const storeReads = {
    * its public part only.
    */
   memberships(ctx: Context, store: Store): Promise<StorePlatform[]> {
-    const memberships = ctx.loaders.childrenOf(StorePlatform, 'storeId').load(store.id);
+    const memberships = storeMemberships.load(ctx.loaders, store);
     return ctx
       .viewer()
       .then((viewer) => (policy.onStoreTeam(viewer, store) ? memberships : memberships.then(publicMemberships)));

@@ -1,9 +1,18 @@
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
-import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
-import type { Prefetch } from '../../loaders/loaders';
+import type { Selection } from '../../loaders/read-ahead';
+import { merchantIsLive } from '../../repositories/tenancy/merchant.repository';
+import {
+  createStore,
+  reloadStore,
+  saveStore,
+  storeCodeInUse,
+  storeSubdomainInUse,
+  storesOfMerchantCondition,
+  storesOnPlatformCondition,
+} from '../../repositories/tenancy/store.repository';
 import { listPage, type Condition, type ListArgs, type Listing } from './listing';
 import { findMerchant, findStore, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
@@ -42,20 +51,14 @@ function uniqueStoreError(error: unknown): DomainError | null {
 
 /** Stores: scoped reads, owner/ADMIN writes, cascading soft delete and exact restore. */
 export const storeService = {
-  /** The stores the viewer may see; `prefetch`: see listPage. */
-  async list(ctx: Context, args: StoreListArgs, prefetch: Prefetch<Store>[] = []): Promise<Listing<Store>> {
+  /** The stores the viewer may see; what the operation asks of them (`selection`) is read ahead: see listPage. */
+  async list(ctx: Context, args: StoreListArgs, selection?: Selection): Promise<Listing<Store>> {
     const viewer = await viewerOf(ctx);
     // Row-level security leaves out the stores the viewer may not see.
     const conditions: Condition[] = [];
-    if (args.merchantId) conditions.push(['t.merchant_id = $?', idOf('Merchant', args.merchantId) ?? 0]);
-    if (args.platformCode) {
-      conditions.push([
-        `EXISTS (SELECT 1 FROM store_platforms sp JOIN platforms p ON p.id = sp.platform_id
-                  WHERE sp.store_id = t.id AND sp.deleted_at IS NULL AND p.code = $?)`,
-        args.platformCode,
-      ]);
-    }
-    return listPage(ctx.manager, viewer, Store, conditions, args, prefetch);
+    if (args.merchantId) conditions.push(storesOfMerchantCondition(idOf('Merchant', args.merchantId) ?? 0));
+    if (args.platformCode) conditions.push(storesOnPlatformCondition(args.platformCode));
+    return listPage(ctx.manager, viewer, Store, conditions, args, selection && { loaders: ctx.loaders, selection });
   },
 
   async get(ctx: Context, id: number): Promise<Store | null> {
@@ -66,14 +69,14 @@ export const storeService = {
     const storeCode = input.storeCode.toUpperCase();
     const subdomain = input.subdomain.toLowerCase();
     try {
-      return await ctx.dataSource.transaction(async (em) => {
+      return await ctx.manager.transaction(async (em) => {
         const merchant = await findMerchant(ctx, em, input.merchantId, {
           access: 'manage',
           field: ['merchantId'],
         });
-        if (await em.exists(Store, { where: { storeCode } })) throw taken('storeCode');
-        if (await em.exists(Store, { where: { subdomain } })) throw taken('subdomain');
-        return em.save(em.create(Store, { merchantId: merchant.id, name: input.name, storeCode, subdomain }));
+        if (await storeCodeInUse(em, storeCode)) throw taken('storeCode');
+        if (await storeSubdomainInUse(em, subdomain)) throw taken('subdomain');
+        return createStore(em, { merchantId: merchant.id, name: input.name, storeCode, subdomain });
       });
     } catch (error) {
       throw uniqueStoreError(error) ?? error;
@@ -81,16 +84,16 @@ export const storeService = {
   },
 
   async update(ctx: Context, input: UpdateStoreInput): Promise<Store> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const store = await findStore(ctx, em, input.id, { access: 'manage', field: ['id'], lock: true });
       if (input.name != null) store.name = input.name;
       if (input.isActive != null) store.isActive = input.isActive;
-      return em.save(store);
+      return saveStore(em, store);
     });
   },
 
   async delete(ctx: Context, globalId: string): Promise<{ deletedId: string; cascadedIds: string[] }> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const store = await findStore(ctx, em, globalId, { access: 'manage', field: ['id'], lock: true });
       const cascadedIds = await softDeleteWithCascade(em, store);
       return { deletedId: toGlobalId('Store', store.id), cascadedIds };
@@ -99,14 +102,14 @@ export const storeService = {
 
   async restore(ctx: Context, globalId: string): Promise<{ store: Store; restoredIds: string[] }> {
     try {
-      return await ctx.dataSource.transaction(async (em) => {
+      return await ctx.manager.transaction(async (em) => {
         const store = await findStore(ctx, em, globalId, { access: 'manage', field: ['id'], withDeleted: true });
         if (!store.deletedAt) throw new DomainError(UserErrorCode.INVALID_STATE, 'Store is not deleted', ['id']);
-        if (!(await em.exists(Merchant, { where: { id: store.merchantId } }))) {
+        if (!(await merchantIsLive(em, store.merchantId))) {
           throw new DomainError(UserErrorCode.INVALID_STATE, 'Its merchant is deleted: restore the merchant', ['id']);
         }
         const restoredIds = await restoreWithCascade(em, store);
-        return { store: await em.findOneByOrFail(Store, { id: store.id }), restoredIds };
+        return { store: await reloadStore(em, store.id), restoredIds };
       });
     } catch (error) {
       throw uniqueStoreError(error) ?? error;
