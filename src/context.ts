@@ -78,7 +78,7 @@ export function createContext(input: {
     limits: input.limits,
     viewer,
     platformContext: once(() =>
-      resolvePlatformContext(manager, { platformCode: input.platformCode, host: input.host }),
+      resolvePlatformContext(manager, loaders, { platformCode: input.platformCode, host: input.host }),
     ),
   };
 }

@@ -300,6 +300,20 @@ describe('platform context', () => {
     });
   });
 
+  it('is never an inactive platform, which stays in the catalogue for ADMIN to reopen', async () => {
+    const code = unique('closed');
+    await server.sql(`INSERT INTO platforms (code, name, domain, is_active) VALUES ($1, 'Closed', $2, false)`, [
+      code,
+      `${code}.localhost`,
+    ]);
+    const none = { currentPlatform: null, currentStore: null };
+    expect(await server.ok(CONTEXT, {}, { path: `/platforms/${code}/graphql` })).toEqual(none);
+    expect(await server.ok(CONTEXT, {}, { host: `${code}.localhost` })).toEqual(none);
+    expect(await server.ok(CONTEXT, {}, { host: `shop.${code}.localhost` })).toEqual(none);
+    const { platform } = await server.ok(`query($code: String!) { platform(code: $code) { code isActive } }`, { code });
+    expect(platform).toEqual({ code, isActive: false });
+  });
+
   it('keeps a store found by host private beyond its public fields', async () => {
     const tenant = await createTenant(server);
     await joinPlatform(server, tenant.ownerToken, tenant.storeId, 'loyalty');

@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { asSystem } from '../../db/request-transaction';
-import { Platform } from '../../entities/tenancy/platform.entity';
-import { Store } from '../../entities/tenancy/store.entity';
+import type { Platform } from '../../entities/tenancy/platform.entity';
+import type { Store } from '../../entities/tenancy/store.entity';
+import type { Loaders } from '../../loaders/loaders';
+import { openStorefront } from '../../repositories/tenancy/storefront.repository';
+import { isOpen, platformOfHost } from './platform-rules';
 
 export interface PlatformContext {
   platform: Platform | null;
@@ -11,43 +13,28 @@ export interface PlatformContext {
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
- * The platform of a request: the `/platforms/{code}/` path prefix wins; else
- * the Host header equal to a platform's domain, or `{subdomain}.{domain}`
- * where the subdomain names a store on that platform (its membership's
- * custom subdomain first, then the store's own).
+ * The platform of a request, from the catalogue: the `/platforms/{code}/`
+ * path prefix wins; else the Host header equal to a platform's domain, or
+ * `{subdomain}.{domain}` where the subdomain names a store on that platform
+ * (its membership's custom subdomain first, then the store's own). Only an
+ * open platform is a request's context (see platform-rules.ts).
  */
 export async function resolvePlatformContext(
   manager: EntityManager,
+  loaders: Loaders,
   request: { platformCode: string | null; host: string | null },
 ): Promise<PlatformContext> {
   if (request.platformCode) {
-    const platform = await manager.findOne(Platform, { where: { code: request.platformCode, isActive: true } });
-    return { platform, store: null };
+    const platform = await loaders.platformByCode(request.platformCode);
+    return { platform: platform && isOpen(platform) ? platform : null, store: null };
   }
   const host = request.host?.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
   if (!host) return { platform: null, store: null };
 
-  const platform = await manager
-    .createQueryBuilder(Platform, 'p')
-    .where('p.is_active')
-    .andWhere("(p.domain = :host OR :host LIKE '%.' || p.domain)", { host })
-    .orderBy('length(p.domain)', 'DESC')
-    .getOne();
+  const platform = platformOfHost((await loaders.catalog()).platforms.values(), host);
   if (!platform?.domain || platform.domain === host) return { platform, store: null };
 
   const subdomain = host.slice(0, -(platform.domain.length + 1));
   if (!SUBDOMAIN.test(subdomain)) return { platform, store: null };
-  // Nobody is known yet: which store a Host names is looked up across tenants, then that one store (and its
-  // memberships) is all the policies let an anonymous request see of it; its public fields are the API's to pick.
-  const store = await asSystem(manager, 'storefront', () =>
-    manager
-      .createQueryBuilder(Store, 's')
-      .innerJoin('store_platforms', 'sp', 'sp.store_id = s.id AND sp.deleted_at IS NULL AND sp.is_active')
-      .where('sp.platform_id = :platformId', { platformId: platform.id })
-      .andWhere('(sp.custom_subdomain = :subdomain OR s.subdomain = :subdomain)', { subdomain })
-      .orderBy('(sp.custom_subdomain = :subdomain)', 'DESC', 'NULLS LAST')
-      .getOne(),
-  );
-  if (store) await manager.query(`SELECT set_config('orion.storefront', $1, true)`, [String(store.id)]);
-  return { platform, store };
+  return { platform, store: await openStorefront(manager, platform.id, subdomain) };
 }
