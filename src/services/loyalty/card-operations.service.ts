@@ -8,7 +8,7 @@ import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { type LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';
-import { earningOfCard, lockCard, type CardRef } from '../../repositories/loyalty/loyalty.repository';
+import { earningOfCard, lockCard, type CardRef } from '../../repositories/loyalty/card.repository';
 import { recordCardChange } from '../../repositories/loyalty/card-ledger.repository';
 import { checkStaffPin } from './staff-pin-check';
 import {

@@ -6,11 +6,8 @@ import { idOf } from '../../common/global-id';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import type { Customer } from '../../entities/tenancy/customer.entity';
 import { visible } from '../../policy/policy';
-import {
-  cardOfCustomer,
-  lockMerchantCustomer,
-  lockStoreCustomerByEmail,
-} from '../../repositories/loyalty/loyalty.repository';
+import { lockMerchantCustomer, lockStoreCustomerByEmail } from '../../repositories/loyalty/loyalty.repository';
+import { cardOfCustomer } from '../../repositories/loyalty/card.repository';
 import { openCard, welcomeOf } from '../../repositories/loyalty/card-ledger.repository';
 import { clock } from '../clock';
 import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';

@@ -10,7 +10,8 @@ import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
 import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
 import { policy } from '../../policy/policy';
-import { cardSearchCondition, lookUpCard, programStatsRows } from '../../repositories/loyalty/loyalty.repository';
+import { programStatsRows } from '../../repositories/loyalty/loyalty.repository';
+import { cardKeyOf, cardSearchCondition, lookUpCard } from '../../repositories/loyalty/card.repository';
 import { stampsUntilReward } from './card-rules';
 
 export interface ProgramStats {
@@ -113,10 +114,10 @@ export const loyaltyReads = {
     ctx: Context,
     ref: { cardNumber?: string | null; qrCodeData?: string | null },
   ): Promise<LoyaltyCard | null> {
-    const given = [ref.cardNumber, ref.qrCodeData].filter((v) => v != null && v !== '');
-    if (given.length !== 1) throw new InvalidInputError('Give exactly one of cardNumber or qrCodeData', 'cardNumber');
+    const key = cardKeyOf({ cardNumber: ref.cardNumber, qrCodeData: ref.qrCodeData });
+    if (!key) throw new InvalidInputError('Give exactly one of cardNumber or qrCodeData', 'cardNumber');
     // Row-level security keeps cards of merchants the caller may not see out of the result.
-    const found = await lookUpCard(ctx.manager, ref.cardNumber ? 'card_number' : 'qr_code_data', given[0]!);
+    const found = await lookUpCard(ctx.manager, key);
     if (!found) return null;
     // The card's program and customer come with it: resolving them needs no further statement.
     // Live rows only, as the loaders they prime read them.
