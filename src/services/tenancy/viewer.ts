@@ -1,8 +1,12 @@
-import { identitySql, type Opening } from '../../db/request-transaction';
+import type { Opening } from '../../db/request-transaction';
 import { Role } from '../../entities/tenancy/enums';
-import { bestTierSql } from '../../limits/payer';
+import {
+  ANONYMOUS_OPENING,
+  apiKeyIdentityOpening,
+  userIdentityOpening,
+  type UserIdentityRow,
+} from '../../repositories/tenancy/identity.repository';
 import { API_KEY_FEATURE } from '../auth/api-key';
-import { storeGrantsFeatureSql } from '../../repositories/subscriptions/subscription-rules.sql';
 
 /**
  * Who is calling and what they may see, resolved once per request: the
@@ -35,86 +39,6 @@ export interface Viewer {
 /** Who a request's bearer token names, as far as the token alone tells (authentication reads no row). */
 export type Credential = { kind: 'user'; userId: number } | { kind: 'apiKey'; keyHash: string } | null;
 
-interface UserRow {
-  role: Role;
-  merchant_ids: number[];
-  store_ids: number[];
-  store_merchant_ids: number[];
-  catalog_version: number;
-  rate_merchant_id: number | null;
-  rate_tier: string | null;
-}
-
-/**
- * A signed-in user's opening: the live, active user's role, the merchants
- * they own and the live stores (and their merchants) whose team they joined,
- * kept ready in one orion.identities row by the triggers of the
- * IdentityOfUsers and IdentityHoldsUser migrations; the catalogue's version;
- * the merchant whose cost bucket they draw from with its best tier. One row
- * even when the user is gone (then no identity: anonymous).
- */
-const USER_OPENING = `
-  SELECT v.*, ${bestTierSql('v.rate_merchant_id')} AS rate_tier,
-         ${identitySql({
-           role: `CASE WHEN v.role = '${Role.ADMIN}' THEN 'orion_admin' ELSE 'orion_app' END`,
-           context: `'request'`,
-           userId: 'v.user_id',
-           merchants: 'v.merchant_ids',
-           teamMerchants: 'v.store_merchant_ids',
-           stores: 'v.store_ids',
-         })}
-    FROM (SELECT i.user_id, i.role::text AS role,
-                 coalesce(i.merchants, '{}') AS merchant_ids,
-                 coalesce(i.stores, '{}') AS store_ids,
-                 coalesce(i.team_merchants, '{}') AS store_merchant_ids,
-                 coalesce(i.merchants[1], i.team_merchants[1]) AS rate_merchant_id,
-                 (SELECT c.version FROM catalog_version c) AS catalog_version
-            FROM (SELECT 1) one
-            LEFT JOIN orion.identities i ON i.user_id = $1 AND i.live) v`;
-
-/**
- * An API key's opening: an unrevoked key of a live store whose governing
- * subscription grants `api_access` (the feature gate's SQL form, from
- * subscriptions/rules), a team member of that one store. Its
- * last_used_at is stamped at most once a minute, by the one request that
- * locks the stale row: the lock lasts as long as that request's transaction,
- * so the others skip it rather than wait (a long request must not stall every
- * other request of its key). One row even for a key that does not work.
- */
-const API_KEY_OPENING = `
-  WITH api_key AS (
-    SELECT k.id, k.store_id, s.merchant_id
-      FROM store_api_keys k
-      JOIN stores s ON s.id = k.store_id AND s.deleted_at IS NULL
-     WHERE k.key_hash = $1 AND k.revoked_at IS NULL
-       AND ${storeGrantsFeatureSql('k.store_id', '$2::text')}
-  ), touched AS (
-    UPDATE store_api_keys k SET last_used_at = $3
-     WHERE k.id = (SELECT l.id FROM store_api_keys l JOIN api_key a ON a.id = l.id
-                    WHERE l.last_used_at IS NULL OR l.last_used_at <= $3::timestamptz - interval '1 minute'
-                      FOR UPDATE OF l SKIP LOCKED)
-  )
-  SELECT a.id, a.store_id, a.merchant_id, ${bestTierSql('a.merchant_id')} AS rate_tier,
-         ${identitySql({
-           role: `'orion_app'`,
-           context: `'request'`,
-           userId: 'NULL',
-           merchants: `'{}'`,
-           teamMerchants: `CASE WHEN a.id IS NULL THEN '{}' ELSE ARRAY[a.merchant_id] END`,
-           stores: `CASE WHEN a.id IS NULL THEN '{}' ELSE ARRAY[a.store_id] END`,
-         })}
-    FROM (SELECT 1) one LEFT JOIN api_key a ON true`;
-
-const NONE = `'{}'`;
-const ANONYMOUS_OPENING = `SELECT ${identitySql({
-  role: `'orion_app'`,
-  context: `'request'`,
-  userId: 'NULL',
-  merchants: NONE,
-  teamMerchants: NONE,
-  stores: NONE,
-})}`;
-
 /**
  * The opening of a request's transaction (src/db/request-transaction.ts):
  * who the credential names, read and written into the identity settings the
@@ -124,25 +48,28 @@ const ANONYMOUS_OPENING = `SELECT ${identitySql({
 export function viewerOpening(credential: Credential, now: () => Date): Opening<Viewer | null> {
   if (credential?.kind === 'user') {
     const { userId } = credential;
-    return {
-      text: USER_OPENING,
-      values: [userId],
-      read: ({ rows: [row] }) => (row?.role ? userViewer(userId, row as UserRow) : null),
-    };
+    return mapped(userIdentityOpening(userId), (row) => userViewer(userId, row));
   }
   if (credential?.kind === 'apiKey') {
-    return {
-      text: API_KEY_OPENING,
-      values: [credential.keyHash, API_KEY_FEATURE, now()],
-      read: ({ rows: [row] }) =>
-        row?.id ? apiKeyViewer(row.id, { id: row.store_id, merchantId: row.merchant_id }, row.rate_tier) : null,
-      writes: true,
-    };
+    return mapped(apiKeyIdentityOpening(credential.keyHash, API_KEY_FEATURE, now()), (row) =>
+      apiKeyViewer(row.id, { id: row.storeId, merchantId: row.merchantId }, row.rateTier),
+    );
   }
-  return { text: ANONYMOUS_OPENING, values: [], read: () => null };
+  return mapped(ANONYMOUS_OPENING, () => null);
 }
 
-function userViewer(userId: number, row: UserRow): Viewer {
+/** An opening whose row, when there is one, becomes a viewer. */
+function mapped<R>(opening: Opening<R | null>, toViewer: (row: R) => Viewer | null): Opening<Viewer | null> {
+  return {
+    ...opening,
+    read: (result) => {
+      const row = opening.read(result);
+      return row === null ? null : toViewer(row);
+    },
+  };
+}
+
+function userViewer(userId: number, row: UserIdentityRow): Viewer {
   return {
     userId,
     apiKeyId: null,
