@@ -2,9 +2,20 @@ import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
-import { AddOnProduct } from '../../entities/subscriptions/add-on-product.entity';
+import type { AddOnProduct } from '../../entities/subscriptions/add-on-product.entity';
 import { AddOnCategory, AddOnStatus, BillingPeriod } from '../../entities/subscriptions/enums';
-import { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';
+import type { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';
+import {
+  addOnCatalogue,
+  createAddOnProduct,
+  createStoreAddOn,
+  findAddOnProduct,
+  findAddOnProductByCode,
+  lockStoreAddOn,
+  saveAddOnProduct,
+  saveStoreAddOn,
+  storeHasActiveAddOn,
+} from '../../repositories/subscriptions/add-on.repository';
 import { clock } from '../clock';
 import { findStore } from '../tenancy/scoped';
 
@@ -68,7 +79,7 @@ async function assertStoreManageable(ctx: Context, em: EntityManager, addOn: Sto
 }
 
 async function assertCodeFree(em: EntityManager, code: string, exceptId: number | null): Promise<void> {
-  const existing = await em.findOne(AddOnProduct, { where: { code } });
+  const existing = await findAddOnProductByCode(em, code);
   if (existing && existing.id !== exceptId) throw codeTaken();
 }
 
@@ -92,35 +103,27 @@ export const addOnService = {
   /** Active products for everyone, all of them for ADMIN; catalogue order. */
   async listProducts(ctx: Context, category: AddOnCategory | null): Promise<AddOnProduct[]> {
     const viewer = await ctx.viewer();
-    return ctx.manager.find(AddOnProduct, {
-      where: {
-        ...(category ? { category } : {}),
-        ...(viewer?.isAdmin ? {} : { isActive: true }),
-      },
-      order: { displayOrder: 'ASC', id: 'ASC' },
-    });
+    return addOnCatalogue(ctx.manager, { category, activeOnly: !viewer?.isAdmin });
   },
 
   createProduct(ctx: Context, input: CreateAddOnProductInput): Promise<AddOnProduct> {
     return writingProduct(() =>
       ctx.dataSource.transaction(async (em) => {
         await assertCodeFree(em, input.code, null);
-        return em.save(
-          em.create(AddOnProduct, {
-            code: input.code,
-            name: input.name,
-            description: input.description ?? null,
-            category: input.category,
-            priceCents: input.priceCents,
-            billingPeriod: input.billingPeriod ?? BillingPeriod.MONTHLY,
-            quantityUnit: input.quantityUnit ?? null,
-            quantityValue: input.quantityValue ?? null,
-            stripeProductId: input.stripeProductId ?? null,
-            stripePriceId: input.stripePriceId ?? null,
-            displayOrder: input.displayOrder ?? 0,
-            isActive: input.isActive ?? true,
-          }),
-        );
+        return createAddOnProduct(em, {
+          code: input.code,
+          name: input.name,
+          description: input.description ?? null,
+          category: input.category,
+          priceCents: input.priceCents,
+          billingPeriod: input.billingPeriod ?? BillingPeriod.MONTHLY,
+          quantityUnit: input.quantityUnit ?? null,
+          quantityValue: input.quantityValue ?? null,
+          stripeProductId: input.stripeProductId ?? null,
+          stripePriceId: input.stripePriceId ?? null,
+          displayOrder: input.displayOrder ?? 0,
+          isActive: input.isActive ?? true,
+        });
       }),
     );
   },
@@ -130,7 +133,7 @@ export const addOnService = {
     return writingProduct(() =>
       ctx.dataSource.transaction(async (em) => {
         const id = idOf('AddOnProduct', input.id);
-        const product = id === null ? null : await em.findOne(AddOnProduct, { where: { id } });
+        const product = id === null ? null : await findAddOnProduct(em, id);
         if (!product) throw notFound('Add-on product', ['id']);
         if (input.code != null && input.code !== product.code) {
           await assertCodeFree(em, input.code, product.id);
@@ -147,7 +150,7 @@ export const addOnService = {
         if (input.stripePriceId !== undefined) product.stripePriceId = input.stripePriceId;
         if (input.displayOrder != null) product.displayOrder = input.displayOrder;
         if (input.isActive != null) product.isActive = input.isActive;
-        return em.save(product);
+        return saveAddOnProduct(em, product);
       }),
     );
   },
@@ -165,7 +168,7 @@ export const addOnService = {
         lock: true,
       });
       const productId = idOf('AddOnProduct', input.addOnProductId);
-      const product = productId === null ? null : await em.findOne(AddOnProduct, { where: { id: productId } });
+      const product = productId === null ? null : await findAddOnProduct(em, productId);
       if (!product) throw notFound('Add-on product', ['addOnProductId']);
       if (!product.isActive) {
         throw new DomainError(UserErrorCode.INVALID_STATE, 'This add-on product is no longer offered', [
@@ -181,28 +184,23 @@ export const addOnService = {
       if (product.category !== AddOnCategory.DOMAIN && domainName) {
         throw new DomainError(UserErrorCode.INVALID_STATE, 'Only DOMAIN add-ons take a domainName', ['domainName']);
       }
-      const active = await em.exists(StoreAddOn, {
-        where: { storeId: store.id, addOnProductId: product.id, status: AddOnStatus.ACTIVE },
-      });
-      if (active) {
+      if (await storeHasActiveAddOn(em, store.id, product.id)) {
         throw new DomainError(UserErrorCode.ALREADY_EXISTS, 'The store already has this add-on active', [
           'addOnProductId',
         ]);
       }
       const now = clock.now();
-      return em.save(
-        em.create(StoreAddOn, {
-          storeId: store.id,
-          addOnProductId: product.id,
-          status: AddOnStatus.ACTIVE,
-          domainName,
-          quantity: input.quantity ?? 1,
-          stripeSubscriptionItemId: null,
-          periodStart: now,
-          periodEnd: periodEndOf(now, product.billingPeriod),
-          cancelledAt: null,
-        }),
-      );
+      return createStoreAddOn(em, {
+        storeId: store.id,
+        addOnProductId: product.id,
+        status: AddOnStatus.ACTIVE,
+        domainName,
+        quantity: input.quantity ?? 1,
+        stripeSubscriptionItemId: null,
+        periodStart: now,
+        periodEnd: periodEndOf(now, product.billingPeriod),
+        cancelledAt: null,
+      });
     });
   },
 
@@ -211,8 +209,7 @@ export const addOnService = {
     return ctx.dataSource.transaction(async (em) => {
       const id = idOf('StoreAddOn', input.id);
       // Locked so that concurrent cancels see each other: the second one finds it CANCELLED.
-      const addOn =
-        id === null ? null : await em.findOne(StoreAddOn, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const addOn = id === null ? null : await lockStoreAddOn(em, id);
       if (!addOn) throw notFound('Add-on', ['id']);
       await assertStoreManageable(ctx, em, addOn);
       if (addOn.status !== AddOnStatus.ACTIVE) {
@@ -220,7 +217,7 @@ export const addOnService = {
       }
       addOn.status = AddOnStatus.CANCELLED;
       addOn.cancelledAt = clock.now();
-      return em.save(addOn);
+      return saveStoreAddOn(em, addOn);
     });
   },
 };
