@@ -1,9 +1,7 @@
 import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
 import { FeatureCategory, type Feature } from '../../entities/features/feature.entity';
-import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
-import { Platform } from '../../entities/tenancy/platform.entity';
+import { findSubscriptionOnPlatform } from '../../repositories/subscriptions/subscription.repository';
 import { subscriptionReads } from '../subscriptions/subscription.service';
 import { storeService } from '../tenancy/store.service';
 
@@ -30,14 +28,7 @@ export const featureService = {
     const upgradeTo = await ctx.loaders.tier(feature?.minimumTierId ?? null);
     const storeId = idOf('Store', storeGlobalId);
     const store = storeId === null ? null : await storeService.get(ctx, storeId);
-    const subscription = store
-      ? await ctx.manager
-          .createQueryBuilder(StoreSubscription, 'sub')
-          .innerJoin(StorePlatform, 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL')
-          .innerJoin(Platform, 'p', 'p.id = sp.platform_id')
-          .where('sp.store_id = :storeId AND p.code = :platformCode', { storeId: store.id, platformCode })
-          .getOne()
-      : null;
+    const subscription = store ? await findSubscriptionOnPlatform(ctx.manager, store.id, platformCode, false) : null;
     const enabled = !!feature && !!subscription && (await subscriptionReads.hasFeature(ctx, subscription, code));
     return { enabled, feature, upgradeTo: enabled ? null : upgradeTo };
   },

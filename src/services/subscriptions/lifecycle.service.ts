@@ -2,11 +2,15 @@ import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
-import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { Platform } from '../../entities/tenancy/platform.entity';
-import { Product } from '../../entities/tenancy/product.entity';
-import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
-import { StoreUser } from '../../entities/tenancy/store-user.entity';
+import type { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import { subscriptionsDueForRollover, trialsDueToEnd } from '../../repositories/subscriptions/lifecycle.repository';
+import {
+  findSubscriptionOnPlatform,
+  membershipOfSubscription,
+  saveSubscription,
+  setMembershipTier,
+  storeUsage,
+} from '../../repositories/subscriptions/subscription.repository';
 import { clock } from '../clock';
 import { findStore } from '../tenancy/scoped';
 import { allowsAccess, effectiveLimit, type LimitKind } from './limits';
@@ -34,27 +38,21 @@ export function addPeriods(from: Date, annual: boolean, count = 1): Date {
 }
 
 /** The membership's subscription on a platform, locked, for a store the caller manages. */
-async function lockSubscription(ctx: Context, em: EntityManager, storeGlobalId: string, platformCode: string) {
+async function lockManagedSubscription(ctx: Context, em: EntityManager, storeGlobalId: string, platformCode: string) {
   const store = await findStore(ctx, em, storeGlobalId, { access: 'manage', field: ['storeId'] });
-  const subscription = await em
-    .createQueryBuilder(StoreSubscription, 'sub')
-    .innerJoin(StorePlatform, 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL')
-    .innerJoin(Platform, 'p', 'p.id = sp.platform_id')
-    .where('sp.store_id = :storeId AND p.code = :platformCode', { storeId: store.id, platformCode })
-    .setLock('pessimistic_write', undefined, ['sub'])
-    .getOne();
+  const subscription = await findSubscriptionOnPlatform(em, store.id, platformCode, true);
   if (!subscription) {
     throw new DomainError(UserErrorCode.NOT_ON_PLATFORM, `The store is not on the ${platformCode} platform`, [
       'platformCode',
     ]);
   }
-  const membership = await em.findOneByOrFail(StorePlatform, { id: subscription.storePlatformId });
+  const membership = await membershipOfSubscription(em, subscription);
   return { store, subscription, membership };
 }
 
 async function setTier(em: EntityManager, subscription: StoreSubscription, tierId: number): Promise<void> {
   subscription.tierId = tierId;
-  await em.update(StorePlatform, { id: subscription.storePlatformId }, { tierId });
+  await setMembershipTier(em, subscription.storePlatformId, tierId);
 }
 
 const LIMIT_NAMES: Record<LimitKind, string> = {
@@ -68,7 +66,12 @@ export const lifecycleService = {
   /** Upgrades apply now; downgrades at period end, and only when current usage fits the new tier. */
   async changeTier(ctx: Context, input: ChangeTierInput): Promise<StoreSubscription> {
     return ctx.dataSource.transaction(async (em) => {
-      const { store, subscription, membership } = await lockSubscription(ctx, em, input.storeId, input.platformCode);
+      const { store, subscription, membership } = await lockManagedSubscription(
+        ctx,
+        em,
+        input.storeId,
+        input.platformCode,
+      );
       if (!allowsAccess(subscription)) {
         throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription has expired', ['storeId']);
       }
@@ -84,12 +87,12 @@ export const lifecycleService = {
       if (!current || target.priceMonthlyCents >= current.priceMonthlyCents) {
         await setTier(em, subscription, target.id);
         Object.assign(subscription, { isAnnual: annual, scheduledTierId: null, scheduledChangeAt: null });
-        return em.save(subscription);
+        return saveSubscription(em, subscription);
       }
       const usage: Record<LimitKind, number> = {
         orders: subscription.ordersThisPeriod,
-        products: await em.count(Product, { where: { storeId: store.id } }),
-        teamMembers: await em.count(StoreUser, { where: { storeId: store.id } }),
+        products: await storeUsage(em, store.id, 'products'),
+        teamMembers: await storeUsage(em, store.id, 'teamMembers'),
       };
       for (const kind of ['orders', 'products', 'teamMembers'] as const) {
         const limit = effectiveLimit(subscription, target, kind);
@@ -106,14 +109,14 @@ export const lifecycleService = {
         scheduledChangeAt: subscription.periodEnd,
         isAnnual: annual,
       });
-      return em.save(subscription);
+      return saveSubscription(em, subscription);
     });
   },
 
   /** Cancels at period end: access continues until then, when the rollover expires it. */
   async cancel(ctx: Context, input: CancelInput): Promise<StoreSubscription> {
     return ctx.dataSource.transaction(async (em) => {
-      const { subscription } = await lockSubscription(ctx, em, input.storeId, input.platformCode);
+      const { subscription } = await lockManagedSubscription(ctx, em, input.storeId, input.platformCode);
       if (subscription.status === SubscriptionStatus.CANCELLED || subscription.status === SubscriptionStatus.EXPIRED) {
         throw new DomainError(
           UserErrorCode.INVALID_STATE,
@@ -128,7 +131,7 @@ export const lifecycleService = {
         scheduledTierId: null,
         scheduledChangeAt: null,
       });
-      return em.save(subscription);
+      return saveSubscription(em, subscription);
     });
   },
 
@@ -140,15 +143,7 @@ export const lifecycleService = {
   async rollOverPeriods(em: EntityManager): Promise<number> {
     const now = clock.now();
     return em.transaction(async (tx) => {
-      const due = await tx
-        .createQueryBuilder(StoreSubscription, 'sub')
-        .where('sub.period_end <= :now', { now })
-        .andWhere('sub.status IN (:...statuses)', {
-          statuses: [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE, SubscriptionStatus.CANCELLED],
-        })
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
+      const due = await subscriptionsDueForRollover(tx, now);
       for (const sub of due) {
         if (sub.status === SubscriptionStatus.CANCELLED) {
           sub.status = SubscriptionStatus.EXPIRED;
@@ -160,7 +155,7 @@ export const lifecycleService = {
           if (sub.scheduledTierId !== null) await setTier(tx, sub, sub.scheduledTierId);
           Object.assign(sub, { scheduledTierId: null, scheduledChangeAt: null });
         }
-        await tx.save(sub);
+        await saveSubscription(tx, sub);
       }
       return due.length;
     });
@@ -170,13 +165,7 @@ export const lifecycleService = {
   async expireTrials(em: EntityManager): Promise<number> {
     const now = clock.now();
     return em.transaction(async (tx) => {
-      const due = await tx
-        .createQueryBuilder(StoreSubscription, 'sub')
-        .where('sub.status = :trial', { trial: SubscriptionStatus.TRIAL })
-        .andWhere('sub.trial_ends_at <= :now', { now })
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
+      const due = await trialsDueToEnd(tx, now);
       for (const sub of due) {
         if (sub.cardCollectedAt || sub.stripeSubscriptionId) {
           Object.assign(sub, {
@@ -189,7 +178,7 @@ export const lifecycleService = {
         } else {
           sub.status = SubscriptionStatus.EXPIRED;
         }
-        await tx.save(sub);
+        await saveSubscription(tx, sub);
       }
       return due.length;
     });

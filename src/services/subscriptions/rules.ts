@@ -1,11 +1,12 @@
+import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import type { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import type { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { allowsAccess } from './limits';
 
 /**
- * Two rules of subscriptions: which subscription governs a store, and whether
- * it grants a feature. Statements that must apply them inside the database
+ * Rules of subscriptions: which subscription governs a store, whether it
+ * grants a feature, and which ones roll over at their period's end. Statements that must apply them inside the database
  * use their SQL forms (src/repositories/subscriptions/subscription-rules.sql.ts);
  * test/subscriptions/rules-sql.test.ts holds each pair to the same answers.
  */
@@ -21,3 +22,14 @@ export const governsStore = (membership: Pick<StorePlatform, 'isPrimary' | 'dele
 /** Whether a store's governing subscription (on `tier`) grants feature `code`: it allows access and its tier lists it. */
 export const grantsFeature = (subscription: StoreSubscription, tier: SubscriptionTier | null, code: string): boolean =>
   allowsAccess(subscription) && !!tier?.featureCodes.includes(code);
+
+/**
+ * The statuses whose period rolls over at its end (PERIOD_ROLLOVER): paid
+ * ones start a new period, CANCELLED ones expire. TRIAL ends by TRIAL_EXPIRY;
+ * EXPIRED is final.
+ */
+export const ROLLS_OVER_AT_PERIOD_END: readonly SubscriptionStatus[] = [
+  SubscriptionStatus.ACTIVE,
+  SubscriptionStatus.PAST_DUE,
+  SubscriptionStatus.CANCELLED,
+];

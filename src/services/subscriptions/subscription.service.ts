@@ -3,12 +3,19 @@ import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { clock } from '../clock';
-import { countOrder, findGoverningSubscription } from '../../repositories/subscriptions/subscription.repository';
+import {
+  countOrder,
+  createSubscription,
+  findGoverningSubscription,
+  setMembershipTier,
+  storeUsage,
+} from '../../repositories/subscriptions/subscription.repository';
+import { tierById } from '../../repositories/subscriptions/tier.repository';
 import { checkLimit, upgradeFor, type LimitKind } from './limits';
 import { governsStore, grantsFeature } from './rules';
 
@@ -53,17 +60,15 @@ export async function startTrial(
   const now = clock.now();
   const trialEnd = new Date(now.getTime() + ctx.config.trialDays * DAY_MS);
   membership.tierId = tier.id;
-  await em.update('StorePlatform', { id: membership.id }, { tierId: tier.id });
-  return em.save(
-    em.create(StoreSubscription, {
-      storePlatformId: membership.id,
-      tierId: tier.id,
-      status: SubscriptionStatus.TRIAL,
-      periodStart: now,
-      periodEnd: trialEnd,
-      trialEndsAt: trialEnd,
-    }),
-  );
+  await setMembershipTier(em, membership.id, tier.id);
+  return createSubscription(em, {
+    storePlatformId: membership.id,
+    tierId: tier.id,
+    status: SubscriptionStatus.TRIAL,
+    periodStart: now,
+    periodEnd: trialEnd,
+    trialEndsAt: trialEnd,
+  });
 }
 
 /**
@@ -78,7 +83,7 @@ export async function governingSubscription(em: EntityManager, storeId: number, 
       'storeId',
     ]);
   }
-  const tier = subscription.tierId === null ? null : await em.findOneBy(SubscriptionTier, { id: subscription.tierId });
+  const tier = subscription.tierId === null ? null : await tierById(em, subscription.tierId);
   return { subscription, tier };
 }
 
@@ -104,7 +109,7 @@ export async function assertCanAdd(
   kind: Exclude<LimitKind, 'orders'>,
 ): Promise<void> {
   const { subscription, tier } = await governingSubscription(em, storeId, true);
-  const current = await em.count(kind === 'products' ? Product : StoreUser, { where: { storeId } });
+  const current = await storeUsage(em, storeId, kind);
   const verdict = checkLimit(subscription, tier, kind, current);
   if (!verdict.allowed) refuse(verdict);
 }
