@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import { Between, type EntityManager } from 'typeorm';
+import { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
 import { allowsAccessSql, effectiveLimitSql } from './subscription-rules.sql';
 
 /**
@@ -57,4 +58,14 @@ export async function upsertCapacitySnapshot(
 ): Promise<number> {
   const [row] = (await em.query(SNAPSHOT_SQL, [now, load.cpuPercent, load.memoryPercent])) as Array<{ id: number }>;
   return row.id;
+}
+
+/** Reads the capacity snapshot with this id (it must exist: it was just written). */
+export function capacitySnapshotById(em: EntityManager, id: number): Promise<CapacitySnapshot> {
+  return em.findOneByOrFail(CapacitySnapshot, { id });
+}
+
+/** Reads the daily snapshots dated from `from` to `to` (both included), oldest first. */
+export function capacitySnapshotsBetween(em: EntityManager, from: Date, to: Date): Promise<CapacitySnapshot[]> {
+  return em.find(CapacitySnapshot, { where: { snapshotDate: Between(from, to) }, order: { snapshotDate: 'ASC' } });
 }

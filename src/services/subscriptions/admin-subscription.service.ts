@@ -1,11 +1,13 @@
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
-import { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
-import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
-import { Feature } from '../../entities/features/feature.entity';
-import { Between } from 'typeorm';
+import type { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
+import type { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
+import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
+import { capacitySnapshotsBetween } from '../../repositories/subscriptions/capacity.repository';
+import { registeredFeatureCodes } from '../../repositories/subscriptions/feature.repository';
+import { lockSubscription, saveSubscription } from '../../repositories/subscriptions/subscription.repository';
+import { lockTier, saveTier } from '../../repositories/subscriptions/tier.repository';
 
 export type TierChanges = Partial<
   Pick<
@@ -48,13 +50,10 @@ export const adminSubscriptionService = {
     try {
       const saved = await ctx.dataSource.transaction(async (em) => {
         const key = idOf('SubscriptionTier', id);
-        const tier =
-          key === null
-            ? null
-            : await em.findOne(SubscriptionTier, { where: { id: key }, lock: { mode: 'pessimistic_write' } });
+        const tier = key === null ? null : await lockTier(em, key);
         if (!tier) throw notFound('Tier', ['id']);
         if (changes.featureCodes) {
-          const known = new Set((await em.find(Feature, { select: { code: true } })).map((f) => f.code));
+          const known = await registeredFeatureCodes(em);
           const unknown = changes.featureCodes.filter((code) => !known.has(code));
           if (unknown.length) {
             throw new DomainError(UserErrorCode.NOT_FOUND, `Unknown feature codes: ${unknown.join(', ')}`, [
@@ -63,7 +62,7 @@ export const adminSubscriptionService = {
           }
         }
         Object.assign(tier, sent(changes));
-        return await em.save(tier);
+        return await saveTier(em, tier);
       });
       return saved;
     } catch (error) {
@@ -77,21 +76,15 @@ export const adminSubscriptionService = {
   async setOverrides(ctx: Context, input: OverridesInput): Promise<StoreSubscription> {
     return ctx.dataSource.transaction(async (em) => {
       const key = idOf('StoreSubscription', input.subscriptionId);
-      const subscription =
-        key === null
-          ? null
-          : await em.findOne(StoreSubscription, { where: { id: key }, lock: { mode: 'pessimistic_write' } });
+      const subscription = key === null ? null : await lockSubscription(em, key);
       if (!subscription) throw notFound('Subscription', ['subscriptionId']);
       const { subscriptionId: _id, ...limits } = input;
       Object.assign(subscription, sent(limits));
-      return em.save(subscription);
+      return saveSubscription(em, subscription);
     });
   },
 
   capacitySnapshots(ctx: Context, from: Date, to: Date): Promise<CapacitySnapshot[]> {
-    return ctx.manager.find(CapacitySnapshot, {
-      where: { snapshotDate: Between(from, to) },
-      order: { snapshotDate: 'ASC' },
-    });
+    return capacitySnapshotsBetween(ctx.manager, from, to);
   },
 };

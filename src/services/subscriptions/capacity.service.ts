@@ -1,8 +1,8 @@
 import os from 'node:os';
 import type { EntityManager } from 'typeorm';
-import { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
+import type { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
 import { clock } from '../clock';
-import { upsertCapacitySnapshot } from '../../repositories/subscriptions/capacity.repository';
+import { capacitySnapshotById, upsertCapacitySnapshot } from '../../repositories/subscriptions/capacity.repository';
 
 /**
  * CAPACITY_SNAPSHOT: one row per day (re-running the same day refreshes it)
@@ -17,5 +17,5 @@ export async function takeCapacitySnapshot(em: EntityManager): Promise<CapacityS
     cpuPercent: Math.min(999.99, Math.round((os.loadavg()[0] / cpus) * 10000) / 100),
     memoryPercent: Math.round((process.memoryUsage().rss / os.totalmem()) * 10000) / 100,
   });
-  return em.findOneByOrFail(CapacitySnapshot, { id });
+  return capacitySnapshotById(em, id);
 }
