@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
 import { requestOf } from '../common/request-store';
 import { countStatement } from './query-counter';
@@ -94,7 +94,7 @@ export function statementName(sql: string): string {
 
 /**
  * Runs a hot read as a named prepared statement on the manager's connection
- * (its transaction's, when it has one): PostgreSQL parses and plans it once
+ * (its transaction's; outside a request, TypeORM's query): PostgreSQL parses and plans it once
  * per connection instead of on every request (planning was most of the
  * server time of our small reads; see bench/RESULTS.md). Counted like every
  * other statement; the rows come back as pg parsed them.
@@ -105,20 +105,17 @@ export async function leanQuery<R = Record<string, unknown>>(
   parameters: unknown[],
 ): Promise<R[]> {
   const { connection, queryRunner } = manager;
-  // In a transaction, its connection; else a pooled connection straight from pg (a TypeORM query runner
-  // and entity manager per statement were pure overhead).
-  const client = queryRunner
-    ? ((await queryRunner.connect()) as PoolClient)
-    : await (connection.driver as unknown as { master: Pool }).master.connect();
-  countStatement(requestOf(queryRunner ?? connection));
+  // Outside a request (jobs, scripts) there is no transaction to prepare in: TypeORM runs the statement, counted
+  // and logged like every other.
+  if (!queryRunner) return (await manager.query(sql, parameters)) as R[];
+  const client = (await queryRunner.connect()) as PoolClient;
+  countStatement(requestOf(queryRunner));
   try {
     const result = await client.query({ name: statementName(sql), text: sql, values: parameters });
     return result.rows as R[];
   } catch (error) {
     connection.logger.logQueryError(error as Error, sql, parameters, queryRunner);
     throw error;
-  } finally {
-    if (!queryRunner) client.release();
   }
 }
 
