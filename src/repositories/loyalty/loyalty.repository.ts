@@ -6,11 +6,12 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 
 /**
  * The loyalty services' reads of a store and its customers: the loyalty
- * context of a store, program stats and the customer an enrolment is for.
- * The card lookup and the other reads of cards are in `card.repository.ts`,
- * writes of a card and its ledger in `card-ledger.repository.ts`, a store's
- * PIN lockout in `staff-pin.repository.ts`. Row-level security applies to all
- * of them (they run in the request's transaction): none filters by tenant.
+ * context of a store and the customer an enrolment is for. Cards are read in
+ * `card.repository.ts` and written with their ledger in
+ * `card-ledger.repository.ts`; programs are in `program.repository.ts`,
+ * staff PINs and a store's PIN lockout in `staff-pin.repository.ts`.
+ * Row-level security applies to all of them (they run in the request's
+ * transaction): none filters by tenant.
  */
 
 /**
@@ -42,24 +43,6 @@ export async function loyaltyContextRow(manager: EntityManager, storeId: number)
   }>(manager, LOYALTY_CONTEXT_SQL, [storeId]);
   if (!row) return undefined;
   return { ...row, program: row.program && leanShape(manager, LoyaltyProgram).fromJson(row.program) };
-}
-
-/** Per program of `programIds`, the counters of its live cards (cards active since `since` counted apart). */
-export async function programStatsRows(manager: EntityManager, programIds: readonly number[], since: Date) {
-  return (await manager.query(
-    `SELECT program_id,
-            count(*) AS "members",
-            count(*) FILTER (WHERE last_activity_at >= $2) AS "activeCards30d",
-            coalesce(sum(total_stamps_earned), 0) AS "stampsIssued",
-            coalesce(sum(stamps_redeemed), 0) AS "stampsRedeemed",
-            coalesce(sum(total_points_earned), 0) AS "pointsIssued",
-            coalesce(sum(points_redeemed), 0) AS "pointsRedeemed",
-            coalesce(sum(total_points_voided), 0) AS "pointsVoided"
-       FROM loyalty_cards
-      WHERE program_id = ANY($1::int[]) AND deleted_at IS NULL
-      GROUP BY program_id`,
-    [programIds, since],
-  )) as Array<Record<string, string> & { program_id: number }>;
 }
 
 /** The live customer `id` of a live store of `merchantId`, locked (null when none, or out of the caller's reach). */

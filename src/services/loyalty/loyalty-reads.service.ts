@@ -10,7 +10,7 @@ import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
 import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
 import { policy } from '../../policy/policy';
-import { programStatsRows } from '../../repositories/loyalty/loyalty.repository';
+import { programStatsRows } from '../../repositories/loyalty/program.repository';
 import { cardKeyOf, cardSearchCondition, lookUpCard } from '../../repositories/loyalty/card.repository';
 import { stampsUntilReward } from './card-rules';
 

@@ -3,13 +3,25 @@ import type { Context } from '../../context';
 import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
 import type { LoyaltyType } from '../../entities/loyalty/enums';
-import { LoyaltyProgram, type PointsReward } from '../../entities/loyalty/loyalty-program.entity';
-import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
-import { Store } from '../../entities/tenancy/store.entity';
+import type { LoyaltyProgram, PointsReward } from '../../entities/loyalty/loyalty-program.entity';
+import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { clock } from '../clock';
 import { findMerchant, viewerOf } from '../tenancy/scoped';
 import { softDeleteWithCascade } from '../tenancy/soft-delete';
 import { allows, visible, type Access } from '../../policy/policy';
+import {
+  createProgram,
+  findProgramById,
+  merchantHasProgram,
+  saveProgram,
+} from '../../repositories/loyalty/program.repository';
+import {
+  createStaffPin,
+  deactivateStaffPin,
+  findPinStore,
+  findStaffPin,
+  pinHashTaken,
+} from '../../repositories/loyalty/staff-pin.repository';
 import { hashPin } from './pin';
 
 export interface PointsRewardInput {
@@ -138,13 +150,7 @@ export async function findProgram(
 ): Promise<LoyaltyProgram> {
   const viewer = await viewerOf(ctx);
   const id = idOf('LoyaltyProgram', globalId);
-  const program =
-    id === null
-      ? null
-      : await em.findOne(LoyaltyProgram, {
-          where: { id },
-          ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-        });
+  const program = id === null ? null : await findProgramById(em, id, options.lock);
   return visible(
     program,
     'Loyalty program',
@@ -172,39 +178,35 @@ async function writing<T>(run: () => Promise<T>): Promise<T> {
 export const programService = {
   create(ctx: Context, input: CreateLoyaltyProgramInput): Promise<LoyaltyProgram> {
     return writing(() =>
-      ctx.dataSource.transaction(async (em) => {
+      ctx.manager.transaction(async (em) => {
         const merchant = await findMerchant(ctx, em, input.merchantId, {
           access: 'manage',
           field: ['merchantId'],
         });
-        if (await em.exists(LoyaltyProgram, { where: { merchantId: merchant.id } })) throw programExists();
+        if (await merchantHasProgram(em, merchant.id)) throw programExists();
         const changes = changesOf(input);
         const isActive = changes.isActive ?? true;
-        const saved = await em.save(
-          em.create(LoyaltyProgram, {
-            ...changes,
-            merchantId: merchant.id,
-            isActive,
-            activatedAt: isActive ? clock.now() : null,
-          }),
-        );
-        return em.findOneByOrFail(LoyaltyProgram, { id: saved.id });
+        return createProgram(em, {
+          ...changes,
+          merchantId: merchant.id,
+          isActive,
+          activatedAt: isActive ? clock.now() : null,
+        });
       }),
     );
   },
 
   update(ctx: Context, input: UpdateLoyaltyProgramInput): Promise<LoyaltyProgram> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const program = await findProgram(ctx, em, input.id, { access: 'manage', field: ['id'], lock: true });
       Object.assign(program, changesOf(input));
       if (program.isActive && !program.activatedAt) program.activatedAt = clock.now();
-      await em.save(program);
-      return em.findOneByOrFail(LoyaltyProgram, { id: program.id });
+      return saveProgram(em, program);
     });
   },
 
   delete(ctx: Context, globalId: string): Promise<{ deletedId: string; cascadedIds: string[] }> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const program = await findProgram(ctx, em, globalId, { access: 'manage', field: ['id'], lock: true });
       const cascadedIds = await softDeleteWithCascade(em, program);
       return { deletedId: toGlobalId('LoyaltyProgram', program.id), cascadedIds };
@@ -214,7 +216,7 @@ export const programService = {
   /** A PIN valid at one live store of the program's merchant, or at all of them; stored only as its keyed hash. */
   createStaffPin(ctx: Context, input: CreateStaffPinInput): Promise<StaffPin> {
     return writing(() =>
-      ctx.dataSource.transaction(async (em) => {
+      ctx.manager.transaction(async (em) => {
         const program = await findProgram(ctx, em, input.programId, {
           access: 'manage',
           field: ['programId'],
@@ -222,25 +224,28 @@ export const programService = {
         let storeId: number | null = null;
         if (input.storeId != null) {
           const id = idOf('Store', input.storeId);
-          const store = id === null ? null : await em.findOne(Store, { where: { id } });
+          const store = id === null ? null : await findPinStore(em, id);
           if (!store || store.merchantId !== program.merchantId) throw notFound('Store', ['storeId']);
           storeId = store.id;
         }
         const pinHash = hashPin(ctx.config, program.id, input.pin);
-        if (await em.exists(StaffPin, { where: { programId: program.id, pinHash } })) throw pinTaken();
-        const saved = await em.save(
-          em.create(StaffPin, { programId: program.id, storeId, staffName: input.staffName, pinHash, isActive: true }),
-        );
-        return em.findOneByOrFail(StaffPin, { id: saved.id });
+        if (await pinHashTaken(em, program.id, pinHash)) throw pinTaken();
+        return createStaffPin(em, {
+          programId: program.id,
+          storeId,
+          staffName: input.staffName,
+          pinHash,
+          isActive: true,
+        });
       }),
     );
   },
 
   /** Switches a PIN off for good: its digits stay taken within the program. */
   deactivateStaffPin(ctx: Context, globalId: string): Promise<StaffPin> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const id = idOf('StaffPin', globalId);
-      const pin = id === null ? null : await em.findOne(StaffPin, { where: { id } });
+      const pin = id === null ? null : await findStaffPin(em, id);
       if (!pin) throw notFound('Staff PIN', ['id']);
       try {
         await findProgram(ctx, em, toGlobalId('LoyaltyProgram', pin.programId), {
@@ -251,8 +256,7 @@ export const programService = {
         if (error instanceof DomainError && error.code === UserErrorCode.NOT_FOUND) throw notFound('Staff PIN', ['id']);
         throw error;
       }
-      await em.update(StaffPin, { id: pin.id }, { isActive: false });
-      return em.findOneByOrFail(StaffPin, { id: pin.id });
+      return deactivateStaffPin(em, pin.id);
     });
   },
 };
