@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { IsNull, MoreThan } from 'typeorm';
 import type { Context } from '../../context';
 import { asSystem } from '../../db/request-transaction';
 import { DomainError, UserErrorCode } from '../../common/errors';
 import { Role } from '../../entities/tenancy/enums';
-import { StoreUser } from '../../entities/tenancy/store-user.entity';
-import { User } from '../../entities/tenancy/user.entity';
+import type { User } from '../../entities/tenancy/user.entity';
+import { lockPendingInvitation, markInvitationAccepted } from '../../repositories/tenancy/team.repository';
+import {
+  findUserWithPasswordByEmail,
+  lockUserWithPassword,
+  saveUser,
+  stampLastLogin,
+} from '../../repositories/tenancy/user.repository';
 import type { LoginRefusal } from '../../limits/login-attempts';
 import { clock } from '../clock';
 import { hashPassword, verifyPassword } from './password';
@@ -37,18 +42,14 @@ export const authService = {
   async login(ctx: Context, email: string, password: string): Promise<{ token: string; user: User }> {
     const attempt = await ctx.limits.loginAttempts.begin(email, ctx.clientAddress);
     if (attempt.refused) throw tooManyAttempts(attempt.refused);
-    const user = await ctx.manager
-      .createQueryBuilder(User, 'user')
-      .addSelect('user.passwordHash')
-      .where('user.email = :email', { email: email.toLowerCase() })
-      .getOne();
+    const user = await findUserWithPasswordByEmail(ctx.manager, email.toLowerCase());
     const ok = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !ok || !user.isActive) {
       await attempt.failed();
       throw invalidCredentials();
     }
     await attempt.succeeded();
-    await ctx.manager.update(User, { id: user.id }, { lastLoginAt: clock.now() });
+    await stampLastLogin(ctx.manager, user.id, clock.now());
     return { token: await signToken(ctx.config, user.id), user };
   },
 
@@ -60,26 +61,14 @@ export const authService = {
     ctx: Context,
     input: { token: string; password: string; name?: string | null },
   ): Promise<{ token: string; user: User }> {
-    const user = await ctx.dataSource.transaction((em) =>
+    const user = await ctx.manager.transaction((em) =>
       // Nobody is known yet: the token alone finds its invitation, whichever merchant it belongs to.
       asSystem(em, 'accept-invitation', async () => {
-        const membership = await em.findOne(StoreUser, {
-          where: {
-            invitationTokenHash: hashInvitationToken(input.token),
-            acceptedAt: IsNull(),
-            invitationExpiresAt: MoreThan(clock.now()),
-          },
-          lock: { mode: 'pessimistic_write' },
-        });
+        const membership = await lockPendingInvitation(em, hashInvitationToken(input.token), clock.now());
         if (!membership) {
           throw new DomainError(UserErrorCode.NOT_FOUND, 'Invitation not found, used or expired', ['token']);
         }
-        const user = await em
-          .createQueryBuilder(User, 'user')
-          .addSelect('user.passwordHash')
-          .where('user.id = :id', { id: membership.userId })
-          .setLock('pessimistic_write')
-          .getOne();
+        const user = await lockUserWithPassword(em, membership.userId);
         if (!user) throw new DomainError(UserErrorCode.NOT_FOUND, 'Invitation not found, used or expired', ['token']);
         if (user.passwordHash) {
           if (!(await verifyPassword(input.password, user.passwordHash))) throw invalidCredentials();
@@ -93,8 +82,8 @@ export const authService = {
         }
         if (input.name) user.name = input.name;
         user.isActive = true;
-        await em.save(user);
-        await em.update(StoreUser, { id: membership.id }, { acceptedAt: clock.now(), invitationTokenHash: null });
+        await saveUser(em, user);
+        await markInvitationAccepted(em, membership.id, clock.now());
         return user;
       }),
     );

@@ -2,12 +2,9 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { withSystemTransaction } from '../../db/request-transaction';
-import {
-  adminExists,
-  createAdmin,
-  lockAdminBootstrap,
-  userWithEmailExists,
-} from '../../repositories/tenancy/admin.repository';
+import { Role } from '../../entities/tenancy/enums';
+import { adminExists, lockAdminBootstrap } from '../../repositories/tenancy/admin.repository';
+import { createUser, userWithEmailExists } from '../../repositories/tenancy/user.repository';
 import { hashPassword } from '../auth/password';
 
 /**
@@ -28,7 +25,7 @@ export async function ensureAdmin(dataSource: DataSource, config: Config, log: L
       log.error({ email: admin.email }, 'ADMIN_EMAIL belongs to a non-admin user; no ADMIN created');
       return;
     }
-    await createAdmin(em, admin.email, await hashPassword(admin.password));
+    await createUser(em, { email: admin.email, passwordHash: await hashPassword(admin.password), role: Role.ADMIN });
     log.info({ email: admin.email }, 'created the first ADMIN');
   });
 }

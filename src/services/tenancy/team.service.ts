@@ -2,8 +2,10 @@ import type { Context } from '../../context';
 import { policy } from '../../policy/policy';
 import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
 import { StoreRole, Role } from '../../entities/tenancy/enums';
-import { StoreUser } from '../../entities/tenancy/store-user.entity';
+import type { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { User } from '../../entities/tenancy/user.entity';
+import { createInvitation, isStoreTeamMember } from '../../repositories/tenancy/team.repository';
+import { createUser, findUserByEmail } from '../../repositories/tenancy/user.repository';
 import { clock } from '../clock';
 import { hashInvitationToken, newInvitationToken } from '../auth/auth.service';
 import { findStore } from './scoped';
@@ -62,7 +64,7 @@ export const teamService = {
     const email = input.email.toLowerCase();
     const invitationToken = newInvitationToken();
     try {
-      return await ctx.dataSource.transaction(async (em) => {
+      return await ctx.manager.transaction(async (em) => {
         const store = await findStore(ctx, em, input.storeId, {
           access: 'manage',
           field: ['storeId'],
@@ -71,24 +73,22 @@ export const teamService = {
         // Whoever holds the address (an ADMIN, another merchant's owner, nobody
         // yet) gets the same answer: the invitation shows only the e-mail typed
         // (see `invitee`); an ADMIN cannot accept it (authService.acceptInvitation).
-        let user = await em.findOne(User, { where: { email } });
-        if (user && (await em.exists(StoreUser, { where: { storeId: store.id, userId: user.id } }))) {
+        let user = await findUserByEmail(em, email);
+        if (user && (await isStoreTeamMember(em, store.id, user.id))) {
           throw alreadyMember();
         }
         if (input.role === StoreRole.MANAGER) await assertFeature(ctx, em, store.id, 'team_roles');
         await assertCanAdd(em, store.id, 'teamMembers');
-        user ??= await em.save(em.create(User, { email, name: input.name ?? null, role: Role.STORE_STAFF }));
+        user ??= await createUser(em, { email, name: input.name ?? null, role: Role.STORE_STAFF });
         const now = clock.now();
-        const storeUser = await em.save(
-          em.create(StoreUser, {
-            storeId: store.id,
-            userId: user.id,
-            role: input.role,
-            invitedAt: now,
-            invitationTokenHash: hashInvitationToken(invitationToken),
-            invitationExpiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000),
-          }),
-        );
+        const storeUser = await createInvitation(em, {
+          storeId: store.id,
+          userId: user.id,
+          role: input.role,
+          invitedAt: now,
+          invitationTokenHash: hashInvitationToken(invitationToken),
+          invitationExpiresAt: new Date(now.getTime() + INVITATION_DAYS * 86_400_000),
+        });
         return { storeUser, invitationToken };
       });
     } catch (error) {
