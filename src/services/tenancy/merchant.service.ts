@@ -2,8 +2,10 @@ import type { Context } from '../../context';
 import { DomainError, UserErrorCode, AccessDeniedError, isUniqueViolation } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
-import { User } from '../../entities/tenancy/user.entity';
+import type { User } from '../../entities/tenancy/user.entity';
 import { Role } from '../../entities/tenancy/enums';
+import { createMerchant, reloadMerchant } from '../../repositories/tenancy/merchant.repository';
+import { createUser, userWithEmailExists } from '../../repositories/tenancy/user.repository';
 import { hashPassword } from '../auth/password';
 import { listPage, type ListArgs, type Listing } from './listing';
 import { findMerchant, viewerOf } from './scoped';
@@ -41,18 +43,19 @@ export const merchantService = {
     const passwordHash = await hashPassword(input.owner.password);
     const email = input.owner.email.toLowerCase();
     try {
-      return await ctx.dataSource.transaction(async (em) => {
-        if (await em.exists(User, { where: { email } })) throw ownerEmailTaken();
-        const owner = await em.save(
-          em.create(User, { email, passwordHash, name: input.owner.name ?? null, role: Role.MERCHANT_OWNER }),
-        );
-        const merchant = await em.save(
-          em.create(Merchant, {
-            name: input.name,
-            contactEmail: input.contactEmail.toLowerCase(),
-            ownerUserId: owner.id,
-          }),
-        );
+      return await ctx.manager.transaction(async (em) => {
+        if (await userWithEmailExists(em, email)) throw ownerEmailTaken();
+        const owner = await createUser(em, {
+          email,
+          passwordHash,
+          name: input.owner.name ?? null,
+          role: Role.MERCHANT_OWNER,
+        });
+        const merchant = await createMerchant(em, {
+          name: input.name,
+          contactEmail: input.contactEmail.toLowerCase(),
+          ownerUserId: owner.id,
+        });
         return { merchant, owner };
       });
     } catch (error) {
@@ -64,7 +67,7 @@ export const merchantService = {
   async delete(ctx: Context, globalId: string): Promise<{ deletedId: string; cascadedIds: string[] }> {
     const viewer = await viewerOf(ctx);
     if (!viewer.isAdmin) throw new AccessDeniedError('Only ADMIN may delete merchants');
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const merchant = await findMerchant(ctx, em, globalId, { access: 'manage', field: ['id'] });
       const cascadedIds = await softDeleteWithCascade(em, merchant);
       return { deletedId: toGlobalId('Merchant', merchant.id), cascadedIds };
@@ -72,7 +75,7 @@ export const merchantService = {
   },
 
   async restore(ctx: Context, globalId: string): Promise<{ merchant: Merchant; restoredIds: string[] }> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const merchant = await findMerchant(ctx, em, globalId, {
         access: 'manage',
         field: ['id'],
@@ -81,7 +84,7 @@ export const merchantService = {
       if (!merchant.deletedAt) throw new DomainError(UserErrorCode.INVALID_STATE, 'Merchant is not deleted', ['id']);
       try {
         const restoredIds = await restoreWithCascade(em, merchant);
-        return { merchant: await em.findOneByOrFail(Merchant, { id: merchant.id }), restoredIds };
+        return { merchant: await reloadMerchant(em, merchant.id), restoredIds };
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new DomainError(

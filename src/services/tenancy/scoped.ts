@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
-import { Merchant } from '../../entities/tenancy/merchant.entity';
-import { Store } from '../../entities/tenancy/store.entity';
+import type { Merchant } from '../../entities/tenancy/merchant.entity';
+import type { Store } from '../../entities/tenancy/store.entity';
+import { findMerchantById } from '../../repositories/tenancy/merchant.repository';
+import { findStoreById } from '../../repositories/tenancy/store.repository';
 import { allows, visible, type Access } from '../../policy/policy';
 import type { Viewer } from './viewer';
 
@@ -29,13 +31,7 @@ export async function findStore(
   const viewer = await viewerOf(ctx);
   const id = idOf('Store', globalId);
   const store =
-    id === null
-      ? null
-      : await em.findOne(Store, {
-          where: { id },
-          withDeleted: options.withDeleted ?? false,
-          ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-        });
+    id === null ? null : await findStoreById(em, id, { lock: options.lock, withDeleted: options.withDeleted });
   return visible(
     store,
     'Store',
@@ -53,8 +49,7 @@ export async function findMerchant(
 ): Promise<Merchant> {
   const viewer = await viewerOf(ctx);
   const id = idOf('Merchant', globalId);
-  const merchant =
-    id === null ? null : await em.findOne(Merchant, { where: { id }, withDeleted: options.withDeleted ?? false });
+  const merchant = id === null ? null : await findMerchantById(em, id, { withDeleted: options.withDeleted });
   return visible(
     merchant,
     'Merchant',
