@@ -2,8 +2,18 @@ import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
-import { Store } from '../../entities/tenancy/store.entity';
-import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
+import type { Store } from '../../entities/tenancy/store.entity';
+import type { StorePlatform } from '../../entities/tenancy/store-platform.entity';
+import {
+  clearPrimaryMembership,
+  createMembership,
+  findMembershipById,
+  markMembershipPrimary,
+  membershipsOfStore,
+  saveMembership,
+  softDeleteMembership,
+} from '../../repositories/tenancy/store-platform.repository';
+import { findStoreById } from '../../repositories/tenancy/store.repository';
 import { findStore, viewerOf } from './scoped';
 import { policy } from '../../policy/policy';
 import { startTrial } from '../subscriptions/subscription.service';
@@ -33,16 +43,10 @@ const subdomainTaken = () =>
 async function findMembershipToManage(ctx: Context, em: EntityManager, globalId: string, field: string[]) {
   const viewer = await viewerOf(ctx);
   const id = idOf('StorePlatform', globalId);
-  const membership = id === null ? null : await em.findOne(StorePlatform, { where: { id } });
-  const store = membership
-    ? await em.findOne(Store, { where: { id: membership.storeId }, lock: { mode: 'pessimistic_write' } })
-    : null;
+  const membership = id === null ? null : await findMembershipById(em, id);
+  const store = membership ? await findStoreById(em, membership.storeId, { lock: true }) : null;
   if (!membership || !store || !policy.managesStore(viewer, store)) throw notFound('Store platform membership', field);
   return { membership, store };
-}
-
-async function clearPrimary(em: EntityManager, storeId: number): Promise<void> {
-  await em.update(StorePlatform, { storeId, isPrimary: true }, { isPrimary: false });
 }
 
 /** Maps lost races on the membership unique indexes to user errors. */
@@ -63,7 +67,7 @@ function membershipConflict(error: unknown): DomainError | null {
 export const storePlatformService = {
   async add(ctx: Context, input: AddStoreToPlatformInput): Promise<StorePlatform> {
     try {
-      return await ctx.dataSource.transaction(async (em) => {
+      return await ctx.manager.transaction(async (em) => {
         const store = await findStore(ctx, em, input.storeId, {
           access: 'manage',
           field: ['storeId'],
@@ -71,23 +75,21 @@ export const storePlatformService = {
         });
         const platform = await ctx.loaders.platformByCode(input.platformCode);
         if (!platform) throw notFound('Platform', ['platformCode']);
-        const existing = await em.find(StorePlatform, { where: { storeId: store.id } });
+        const existing = await membershipsOfStore(em, store.id);
         if (existing.some((m) => m.platformId === platform.id)) {
           throw new DomainError(UserErrorCode.ALREADY_EXISTS, 'The store is already on this platform', [
             'platformCode',
           ]);
         }
         const isPrimary = input.isPrimary ?? existing.length === 0;
-        if (isPrimary) await clearPrimary(em, store.id);
-        const membership = await em.save(
-          em.create(StorePlatform, {
-            storeId: store.id,
-            platformId: platform.id,
-            isPrimary,
-            customSubdomain: input.customSubdomain?.toLowerCase() ?? null,
-            settings: input.settings ?? {},
-          }),
-        );
+        if (isPrimary) await clearPrimaryMembership(em, store.id);
+        const membership = await createMembership(em, {
+          storeId: store.id,
+          platformId: platform.id,
+          isPrimary,
+          customSubdomain: input.customSubdomain?.toLowerCase() ?? null,
+          settings: input.settings ?? {},
+        });
         await startTrial(ctx, em, membership, input.tierCode);
         return membership;
       });
@@ -98,13 +100,13 @@ export const storePlatformService = {
 
   async update(ctx: Context, input: UpdateStorePlatformInput): Promise<StorePlatform> {
     try {
-      return await ctx.dataSource.transaction(async (em) => {
+      return await ctx.manager.transaction(async (em) => {
         const { membership } = await findMembershipToManage(ctx, em, input.id, ['id']);
         if (input.isActive != null) membership.isActive = input.isActive;
         if (input.customSubdomain !== undefined)
           membership.customSubdomain = input.customSubdomain?.toLowerCase() ?? null;
         if (input.settings != null) membership.settings = input.settings;
-        return await em.save(membership);
+        return await saveMembership(em, membership);
       });
     } catch (error) {
       throw membershipConflict(error) ?? error;
@@ -112,18 +114,18 @@ export const storePlatformService = {
   },
 
   async setPrimary(ctx: Context, storePlatformId: string): Promise<Store> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const { membership, store } = await findMembershipToManage(ctx, em, storePlatformId, ['storePlatformId']);
-      await clearPrimary(em, store.id);
-      await em.update(StorePlatform, { id: membership.id }, { isPrimary: true });
+      await clearPrimaryMembership(em, store.id);
+      await markMembershipPrimary(em, membership.id);
       return store;
     });
   },
 
   async remove(ctx: Context, globalId: string): Promise<{ deletedId: string }> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const { membership } = await findMembershipToManage(ctx, em, globalId, ['id']);
-      await em.softRemove(membership);
+      await softDeleteMembership(em, membership);
       return { deletedId: toGlobalId('StorePlatform', membership.id) };
     });
   },
