@@ -1,5 +1,5 @@
 import type { Context } from '../../context';
-import { Customer } from '../../entities/tenancy/customer.entity';
+import { customersOfStore } from '../../repositories/tenancy/customer.repository';
 import { assertFeature } from '../features/feature-gate';
 import { findStore } from './scoped';
 
@@ -23,7 +23,7 @@ export async function exportCustomersCsv(
 ): Promise<{ filename: string; csv: string }> {
   const store = await findStore(ctx, ctx.manager, storeGlobalId, { access: 'team', field: ['storeId'] });
   await assertFeature(ctx, ctx.manager, store.id, 'customer_export');
-  const customers = await ctx.manager.find(Customer, { where: { storeId: store.id }, order: { id: 'ASC' } });
+  const customers = await customersOfStore(ctx.manager, store.id);
   const lines = [
     COLUMNS.join(','),
     ...customers.map((c) => [c.email, c.name, c.phone, c.createdAt.toISOString()].map(csvCell).join(',')),
