@@ -2,6 +2,12 @@ import type { Context } from '../../context';
 import { AccessDeniedError, DomainError, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
+import {
+  createApiKey,
+  lockApiKey,
+  markApiKeyRevoked,
+  reloadApiKey,
+} from '../../repositories/tenancy/store-api-key.repository';
 import { type Store } from '../../entities/tenancy/store.entity';
 import { API_KEY_FEATURE, newApiKey } from '../auth/api-key';
 import { clock } from '../clock';
@@ -24,14 +30,18 @@ export const storeApiKeyService = {
   async create(ctx: Context, input: CreateApiKeyInput): Promise<{ apiKey: StoreApiKey; secret: string }> {
     const viewer = await viewerOf(ctx);
     const { key, keyHash, prefix } = newApiKey();
-    const apiKey = await ctx.dataSource.transaction(async (em) => {
+    const apiKey = await ctx.manager.transaction(async (em) => {
       const store = await findStore(ctx, em, input.storeId, { access: 'manage', field: ['storeId'] });
       // @RequireFeature gates the mutation; checking here too keeps the rule with the service for any caller.
       await assertFeature(ctx, em, store.id, API_KEY_FEATURE);
-      const saved = await em.save(
-        em.create(StoreApiKey, { storeId: store.id, name: input.name, prefix, keyHash, createdById: viewer.userId }),
-      );
-      return em.findOneByOrFail(StoreApiKey, { id: saved.id });
+      const saved = await createApiKey(em, {
+        storeId: store.id,
+        name: input.name,
+        prefix,
+        keyHash,
+        createdById: viewer.userId,
+      });
+      return reloadApiKey(em, saved.id);
     });
     return { apiKey, secret: key };
   },
@@ -39,18 +49,14 @@ export const storeApiKeyService = {
   /** Revokes a key for good; a second revoke is INVALID_STATE, a key outside the caller's stores NOT_FOUND. */
   async revoke(ctx: Context, globalId: string): Promise<StoreApiKey> {
     const viewer = await viewerOf(ctx);
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const id = idOf('StoreApiKey', globalId);
       // The policies show keys to who manages their store only.
-      const apiKey = visible(
-        id === null ? null : await em.findOne(StoreApiKey, { where: { id }, lock: { mode: 'pessimistic_write' } }),
-        'API key',
-        ['id'],
-      );
+      const apiKey = visible(id === null ? null : await lockApiKey(em, id), 'API key', ['id']);
       if (apiKey.revokedAt)
         throw new DomainError(UserErrorCode.INVALID_STATE, 'The API key is already revoked', ['id']);
-      await em.update(StoreApiKey, { id: apiKey.id }, { revokedAt: clock.now(), revokedById: viewer.userId });
-      return em.findOneByOrFail(StoreApiKey, { id: apiKey.id });
+      await markApiKeyRevoked(em, apiKey.id, clock.now(), viewer.userId);
+      return reloadApiKey(em, apiKey.id);
     });
   },
 
