@@ -1,7 +1,8 @@
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
-import { Platform } from '../../entities/tenancy/platform.entity';
+import type { Platform } from '../../entities/tenancy/platform.entity';
+import { findPlatformById, savePlatform } from '../../repositories/tenancy/platform.repository';
 
 export interface UpdatePlatformInput {
   id: string;
@@ -26,16 +27,16 @@ export const platformService = {
 
   async update(ctx: Context, input: UpdatePlatformInput): Promise<Platform> {
     try {
-      const saved = await ctx.dataSource.transaction(async (em) => {
+      const saved = await ctx.manager.transaction(async (em) => {
         const id = idOf('Platform', input.id);
-        const platform = id === null ? null : await em.findOne(Platform, { where: { id } });
+        const platform = id === null ? null : await findPlatformById(em, id);
         if (!platform) throw notFound('Platform', ['id']);
         if (input.name != null) platform.name = input.name;
         if (input.description !== undefined) platform.description = input.description;
         if (input.domain !== undefined) platform.domain = input.domain?.toLowerCase() ?? null;
         if (input.isActive != null) platform.isActive = input.isActive;
         if (input.settings != null) platform.settings = input.settings;
-        return await em.save(platform);
+        return await savePlatform(em, platform);
       });
       return saved;
     } catch (error) {
