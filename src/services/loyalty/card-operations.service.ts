@@ -93,7 +93,7 @@ async function counterOperation(
   // The answer's card { program } needs no statement of its own.
   ctx.loaders.byId(LoyaltyProgram).prime(program.id, program);
   const pin = await checkStaffPin(ctx, program, store.id, input.staffPin);
-  return ctx.dataSource.transaction(async (em) => {
+  return ctx.manager.transaction(async (em) => {
     const { card, now, replay, stampsToday } = await lockCard(em, store.merchantId, input.card, {
       idempotencyKey: input.idempotencyKey,
       stampsToday: options.countStampsToday,

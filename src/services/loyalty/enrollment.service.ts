@@ -41,7 +41,7 @@ export async function enrollCustomer(ctx: Context, input: EnrollInput) {
   if (idOf('LoyaltyProgram', input.programId) !== program.id) throw notFound('Loyalty program', ['programId']);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await ctx.dataSource.transaction(async (em) => {
+      return await ctx.manager.transaction(async (em) => {
         const customer = await enrolledCustomer(em, store, input);
         const existing = await cardOfCustomer(em, store.merchantId, customer.id);
         if (existing) {

@@ -59,7 +59,7 @@ async function pinOutcome(ctx: Context, programId: number, storeId: number, hash
     const { outcome, next } = judge(seen.lockout, seen.match, clock.now());
     if (!next) return outcome;
   }
-  return ctx.dataSource.transaction(async (em): Promise<Outcome> => {
+  return ctx.manager.transaction(async (em): Promise<Outcome> => {
     // The first PIN at the store makes its lockout row.
     if (!seen.lockout) await ensureLockout(em, programId, storeId);
     const { lockout, match } = await readLockout(em, programId, storeId, hash, true);
