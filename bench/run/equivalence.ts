@@ -1,6 +1,7 @@
 /** Equivalence: each target must answer the same thing before we time it. */
 import { READ_SCENARIOS, TARGETS } from './settings';
 import type { ScenarioName, TargetName } from './settings';
+import { probeStatements } from './statements';
 import type { Json } from './util';
 import { readWorkload } from './workloads';
 import type { Fixture, Workload } from './workloads';
@@ -107,7 +108,8 @@ export const probedStatements = new Map<string, number[]>();
 /**
  * Asks every target the same questions once and compares the answers to the
  * baseline's; keeps the statements each answer took (the only count the peers
- * give: their timed runs are not counted).
+ * give: their timed runs are not counted). Then asks our server the statement
+ * probes (bench/run/statements.ts), whatever the scenarios.
  */
 export async function checkEquivalence(ports: Record<TargetName, number>, fx: Fixture, scenarios: ScenarioName[]) {
   const notes: string[] = [];
@@ -140,5 +142,6 @@ export async function checkEquivalence(ports: Record<TargetName, number>, fx: Fi
       }
     }
   }
+  for (const line of await probeStatements(ports.orion, fx.token)) console.log(`statements: ${line}`);
   return notes;
 }
