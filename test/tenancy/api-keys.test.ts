@@ -241,27 +241,6 @@ describe('an API key as bearer token', () => {
     expect((await keysOf(tenant)).map((k: { isActive: boolean }) => k.isActive)).toEqual([true]);
   });
 
-  it("costs one statement to authenticate (its transaction's opening), like a signed-in user", async () => {
-    const { tenant, secret } = await tenantWithKey();
-    // The opening that finds the key, then the COMMIT.
-    const typename = await server.gql(`{ __typename }`, {}, { token: secret });
-    expect(typename.headers['x-sql-statements']).toBe('2');
-    const asKey = await server.gql(
-      `query($id: ID!) { store(id: $id) { name } }`,
-      { id: tenant.storeId },
-      { token: secret },
-    );
-    const asOwner = await server.gql(
-      `query($id: ID!) { store(id: $id) { name } }`,
-      { id: tenant.storeId },
-      {
-        token: tenant.ownerToken,
-      },
-    );
-    expect(asKey.data.store.name).toBe(asOwner.data.store.name);
-    expect(asKey.headers['x-sql-statements']).toBe(asOwner.headers['x-sql-statements']);
-  });
-
   it('is rejected like a bad token when malformed or unknown', async () => {
     for (const token of ['orion_sk_', 'orion_sk_short', `orion_sk_${'A'.repeat(43)}`]) {
       const result = await server.gql(`{ __typename }`, {}, { token });
