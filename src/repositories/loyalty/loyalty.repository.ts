@@ -18,6 +18,12 @@ import { Customer } from '../../entities/tenancy/customer.entity';
  * The live store by id, its membership of the `loyalty` platform (active and
  * live) with its subscription's status, and its merchant's live program as
  * JSON (no row when the store is missing or deleted).
+ *
+ * The membership is the store's own on the loyalty platform, primary or not:
+ * its subscription, not the one that governs the store (`governsStore`),
+ * decides whether loyalty operations may run; loyalty-access.ts judges its
+ * status with `allowsAccess`. The subscription rules have no form yet of "a
+ * store's live, active membership of a platform" to build this join from.
  */
 const LOYALTY_CONTEXT_SQL = `
   SELECT s.id, s.merchant_id, membership.id IS NOT NULL AS on_platform,
