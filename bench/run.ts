@@ -12,6 +12,7 @@
  * One concern per module under bench/run/: settings (environment), util
  * (small helpers), processes (the servers as child processes), workloads
  * (what each target is asked), equivalence (same answers before timing),
+ * statements (the statement counts of shapes no load scenario times),
  * load (autocannon runs), database (preflight, fixture, ledger check), login
  * (our server's token) and report (table, targets, bench/last-results.md).
  */
