@@ -18,9 +18,10 @@ export interface Context {
   /** The request's id, its acting user and SQL statement count (src/common/request-store.ts). */
   request: RequestStore;
   config: Config;
-  /** The request's view of the data source: every query runner it makes is the request's transaction. */
-  dataSource: DataSource;
-  /** The request transaction's manager. */
+  /**
+   * The request transaction's manager: every statement of the request runs
+   * on it, and `manager.transaction` is a savepoint of the request's transaction.
+   */
   manager: EntityManager;
   transaction: RequestTransaction<Viewer | null>;
   log: Logger;
@@ -68,7 +69,6 @@ export function createContext(input: {
   return {
     request: input.request,
     config: input.config,
-    dataSource: transaction.dataSource,
     manager,
     transaction,
     log: input.log,

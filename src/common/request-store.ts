@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 
 /**
  * What a request's SQL carries without a context argument: its statements
@@ -13,38 +13,25 @@ export interface RequestStore {
   catalogWrites?: number;
 }
 
-const requests = new WeakMap<QueryRunner | DataSource, RequestStore>();
+const requests = new WeakMap<QueryRunner, RequestStore>();
 
 /**
- * The request a query runner (or a request's data source) works for;
- * undefined outside requests (jobs, migrations, tests' direct SQL).
+ * The request a query runner works for; undefined outside requests (jobs,
+ * migrations, tests' direct SQL).
  */
-export function requestOf(source: QueryRunner | DataSource | undefined): RequestStore | undefined {
-  return source && requests.get(source);
+export function requestOf(runner: QueryRunner | undefined): RequestStore | undefined {
+  return runner && requests.get(runner);
 }
 
 /**
- * A view of `dataSource` for one request, bound to the request's one query
- * runner (src/db/request-transaction.ts): its manager is the runner's, and
- * whatever asks it for a query runner (a query builder, `query`,
- * `transaction`) gets that same runner, whose `release` only the request's
- * end may call. Statements are counted into `store` through the runner's tag.
- * A tag on the runner replaces an AsyncLocalStorage, whose promise hooks on
- * Node 20 cost every promise of every request (see bench/RESULTS.md, step 12).
+ * Binds a request's one query runner (src/db/request-transaction.ts) to the
+ * request: its statements are counted into `store`, and subscribers find the
+ * acting user there. A tag on the runner replaces an AsyncLocalStorage, whose
+ * promise hooks on Node 20 cost every promise of every request (see
+ * bench/RESULTS.md, step 12). Everything of the request runs on the runner's
+ * manager: its query builders, repositories and `transaction` (a savepoint)
+ * use that runner and never release it.
  */
-export function requestDataSource(
-  dataSource: DataSource,
-  store: RequestStore,
-): { dataSource: DataSource; runner: QueryRunner } {
-  const scoped = Object.create(dataSource) as DataSource;
-  const runner = dataSource.createQueryRunner.call(scoped, 'master');
+export function tagRunner(runner: QueryRunner, store: RequestStore): void {
   requests.set(runner, store);
-  requests.set(scoped, store);
-  const shared = new Proxy(runner, {
-    get: (target, key) => (key === 'release' ? async () => undefined : Reflect.get(target, key)),
-  });
-  requests.set(shared, store);
-  Object.defineProperty(scoped, 'createQueryRunner', { value: (): QueryRunner => shared });
-  Object.defineProperty(scoped, 'manager', { value: runner.manager });
-  return { dataSource: scoped, runner };
 }

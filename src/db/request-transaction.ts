@@ -1,6 +1,6 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { requestDataSource, type RequestStore } from '../common/request-store';
+import { tagRunner, type RequestStore } from '../common/request-store';
 import { batchWrites, endLater, READ_ONLY_END, takeOwedEnd } from './deferred-commit';
 import { statementName } from './lean';
 import { countStatement } from './query-counter';
@@ -86,7 +86,6 @@ type Runner = Omit<QueryRunner, 'isTransactionActive'> & { isTransactionActive: 
  * (or rolls back) and gives the connection back.
  */
 export class RequestTransaction<T> {
-  readonly dataSource: DataSource;
   readonly manager: EntityManager;
   private readonly runner: Runner;
   private opened?: Promise<{ client: PoolClient; value: Promise<T>; readOnly: boolean }>;
@@ -98,8 +97,8 @@ export class RequestTransaction<T> {
     private readonly store: RequestStore,
     private readonly opening: Opening<T>,
   ) {
-    const { dataSource, runner } = requestDataSource(base, store);
-    this.dataSource = dataSource;
+    const runner = base.createQueryRunner('master');
+    tagRunner(runner, store);
     this.runner = runner as Runner;
     this.manager = runner.manager;
     this.connect = runner.connect.bind(runner);

@@ -108,7 +108,7 @@ export const addOnService = {
 
   createProduct(ctx: Context, input: CreateAddOnProductInput): Promise<AddOnProduct> {
     return writingProduct(() =>
-      ctx.dataSource.transaction(async (em) => {
+      ctx.manager.transaction(async (em) => {
         await assertCodeFree(em, input.code, null);
         return createAddOnProduct(em, {
           code: input.code,
@@ -131,7 +131,7 @@ export const addOnService = {
   /** Changes the given fields; null clears the optional ones and is ignored for required ones. */
   updateProduct(ctx: Context, input: UpdateAddOnProductInput): Promise<AddOnProduct> {
     return writingProduct(() =>
-      ctx.dataSource.transaction(async (em) => {
+      ctx.manager.transaction(async (em) => {
         const id = idOf('AddOnProduct', input.id);
         const product = id === null ? null : await findAddOnProduct(em, id);
         if (!product) throw notFound('Add-on product', ['id']);
@@ -161,7 +161,7 @@ export const addOnService = {
    * same product for one store run one at a time and only the first succeeds.
    */
   purchase(ctx: Context, input: PurchaseAddOnInput): Promise<StoreAddOn> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const store = await findStore(ctx, em, input.storeId, {
         access: 'manage',
         field: ['storeId'],
@@ -206,7 +206,7 @@ export const addOnService = {
 
   /** Cancels an ACTIVE add-on of a store the caller manages; it stays usable until its period end. */
   cancel(ctx: Context, input: CancelAddOnInput): Promise<StoreAddOn> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const id = idOf('StoreAddOn', input.id);
       // Locked so that concurrent cancels see each other: the second one finds it CANCELLED.
       const addOn = id === null ? null : await lockStoreAddOn(em, id);

@@ -48,7 +48,7 @@ function sent<T extends object>(input: T): Partial<T> {
 export const adminSubscriptionService = {
   async updateTier(ctx: Context, id: string, changes: TierChanges): Promise<SubscriptionTier> {
     try {
-      const saved = await ctx.dataSource.transaction(async (em) => {
+      const saved = await ctx.manager.transaction(async (em) => {
         const key = idOf('SubscriptionTier', id);
         const tier = key === null ? null : await lockTier(em, key);
         if (!tier) throw notFound('Tier', ['id']);
@@ -74,7 +74,7 @@ export const adminSubscriptionService = {
   },
 
   async setOverrides(ctx: Context, input: OverridesInput): Promise<StoreSubscription> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const key = idOf('StoreSubscription', input.subscriptionId);
       const subscription = key === null ? null : await lockSubscription(em, key);
       if (!subscription) throw notFound('Subscription', ['subscriptionId']);

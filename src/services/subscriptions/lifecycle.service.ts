@@ -65,7 +65,7 @@ const LIMIT_NAMES: Record<LimitKind, string> = {
 export const lifecycleService = {
   /** Upgrades apply now; downgrades at period end, and only when current usage fits the new tier. */
   async changeTier(ctx: Context, input: ChangeTierInput): Promise<StoreSubscription> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const { store, subscription, membership } = await lockManagedSubscription(
         ctx,
         em,
@@ -115,7 +115,7 @@ export const lifecycleService = {
 
   /** Cancels at period end: access continues until then, when the rollover expires it. */
   async cancel(ctx: Context, input: CancelInput): Promise<StoreSubscription> {
-    return ctx.dataSource.transaction(async (em) => {
+    return ctx.manager.transaction(async (em) => {
       const { subscription } = await lockManagedSubscription(ctx, em, input.storeId, input.platformCode);
       if (subscription.status === SubscriptionStatus.CANCELLED || subscription.status === SubscriptionStatus.EXPIRED) {
         throw new DomainError(
