@@ -1,4 +1,4 @@
-import { notFound } from '../common/errors';
+import { AccessDeniedError, notFound } from '../common/errors';
 import type { Viewer } from '../services/tenancy/viewer';
 
 /**
@@ -52,4 +52,18 @@ export function allows(
 export function visible<T>(row: T | null | undefined, type: string, field: string[], allowed = true): T {
   if (row == null || !allowed) throw notFound(type, field);
   return row;
+}
+
+/**
+ * Which rows of a soft-deletable list the caller gets: live ones, unless ADMIN
+ * asks for deleted ones too (`includeDeleted`) or only (`onlyDeleted`);
+ * anyone else asking is refused.
+ */
+export function deletedRowsFor(
+  viewer: Viewer | null,
+  args: { includeDeleted?: boolean | null; onlyDeleted?: boolean | null },
+): 'live' | 'include' | 'only' {
+  if (!args.includeDeleted && !args.onlyDeleted) return 'live';
+  if (!viewer?.isAdmin) throw new AccessDeniedError('Only ADMIN may list deleted rows');
+  return args.onlyDeleted ? 'only' : 'include';
 }

@@ -8,6 +8,7 @@ import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import { clock } from '../../services/clock';
+import type { Condition } from '../listing';
 
 /**
  * The reads of loyalty cards: the one card lookup (by id, card number or QR
@@ -214,8 +215,11 @@ export async function lookUpCard(manager: EntityManager, key: CardKey) {
   };
 }
 
+/** The condition on a listed card `t` of being one of the program's. */
+export const cardsOfProgramCondition = (programId: number): Condition => ['t.program_id = $?', programId];
+
 /** The card search's condition on a listed card `t`: its number exactly, or its live customer's e-mail in any case. */
-export const cardSearchCondition = (search: string): [string, ...unknown[]] => [
+export const cardSearchCondition = (search: string): Condition => [
   `t.card_number = $? OR EXISTS (
      SELECT 1 FROM customers c
       WHERE c.id = t.customer_id AND c.deleted_at IS NULL AND lower(c.email) = lower($?))`,

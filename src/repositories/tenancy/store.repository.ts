@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Store } from '../../entities/tenancy/store.entity';
+import type { Condition } from '../listing';
 
 /**
  * The statements on stores: reading one by id (row-level security leaves out
@@ -7,9 +8,6 @@ import { Store } from '../../entities/tenancy/store.entity';
  * its insert and updates, and the SQL conditions of the store list. Who may
  * act on a store is the policies' rule (src/policy), not these.
  */
-
-/** One condition of a list over `stores` (alias `t`), in listPage's form: each `$?` takes the next value. */
-export type StoreCondition = [sql: string, ...values: unknown[]];
 
 /**
  * The store with this id, or null; deleted ones too with `withDeleted`.
@@ -56,10 +54,10 @@ export function saveStore(em: EntityManager, store: Store): Promise<Store> {
 }
 
 /** List condition: the stores of this merchant. */
-export const storesOfMerchantCondition = (merchantId: number): StoreCondition => ['t.merchant_id = $?', merchantId];
+export const storesOfMerchantCondition = (merchantId: number): Condition => ['t.merchant_id = $?', merchantId];
 
 /** List condition: the stores with a live membership in the platform of this code. */
-export const storesOnPlatformCondition = (platformCode: string): StoreCondition => [
+export const storesOnPlatformCondition = (platformCode: string): Condition => [
   `EXISTS (SELECT 1 FROM store_platforms sp JOIN platforms p ON p.id = sp.platform_id
             WHERE sp.store_id = t.id AND sp.deleted_at IS NULL AND p.code = $?)`,
   platformCode,

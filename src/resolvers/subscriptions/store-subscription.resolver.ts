@@ -7,7 +7,7 @@ import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { allowsAccess, effectiveLimit, type LimitKind } from '../../services/subscriptions/limits';
 import { subscriptionReads } from '../../services/subscriptions/subscription.service';
-import { afterIdOf } from '../../services/tenancy/listing';
+import { afterIdOf } from '../../common/pagination';
 import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
 import { BillingHistoryConnection, LimitCheck, SubscriptionUsage, UsageMetric } from './types/subscription.types';
 

@@ -8,10 +8,16 @@ import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
-import { afterIdOf, listPage, type Condition, type Listing } from '../tenancy/listing';
+import { afterIdOf, type Listing } from '../../common/pagination';
+import { listPage } from '../../repositories/listing';
 import { policy } from '../../policy/policy';
 import { programStatsRows } from '../../repositories/loyalty/program.repository';
-import { cardKeyOf, cardSearchCondition, lookUpCard } from '../../repositories/loyalty/card.repository';
+import {
+  cardKeyOf,
+  cardSearchCondition,
+  cardsOfProgramCondition,
+  lookUpCard,
+} from '../../repositories/loyalty/card.repository';
 import { stampsUntilReward } from './card-rules';
 
 export interface ProgramStats {
@@ -84,8 +90,8 @@ export const loyaltyReads = {
   ): Promise<Listing<LoyaltyCard>> {
     const search = args.search?.trim();
     if (search) {
-      const conditions: Condition[] = [['t.program_id = $?', program.id], cardSearchCondition(search)];
-      return listPage(ctx.manager, await ctx.viewer(), LoyaltyCard, conditions, {
+      const conditions = [cardsOfProgramCondition(program.id), cardSearchCondition(search)];
+      return listPage(ctx.manager, LoyaltyCard, conditions, {
         first: args.first,
         after: args.after,
       });

@@ -7,10 +7,11 @@ import { Role } from '../../entities/tenancy/enums';
 import { createMerchant, reloadMerchant } from '../../repositories/tenancy/merchant.repository';
 import { createUser, userWithEmailExists } from '../../repositories/tenancy/user.repository';
 import { hashPassword } from '../auth/password';
-import { listPage, type ListArgs, type Listing } from './listing';
 import { findMerchant, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
-import { policy } from '../../policy/policy';
+import type { ListRequest, Listing } from '../../common/pagination';
+import { deletedRowsFor, policy } from '../../policy/policy';
+import { listPage } from '../../repositories/listing';
 
 export interface CreateMerchantInput {
   name: string;
@@ -29,10 +30,14 @@ export const merchantService = {
     return merchant.contactEmail;
   },
 
-  async list(ctx: Context, args: ListArgs): Promise<Listing<Merchant>> {
+  async list(ctx: Context, args: ListRequest): Promise<Listing<Merchant>> {
     const viewer = await viewerOf(ctx);
     if (!viewer.isAdmin) throw new AccessDeniedError('Only ADMIN may list merchants');
-    return listPage(ctx.manager, viewer, Merchant, [], args);
+    return listPage(ctx.manager, Merchant, [], {
+      first: args.first,
+      after: args.after,
+      deleted: deletedRowsFor(viewer, args),
+    });
   },
 
   async get(ctx: Context, id: number): Promise<Merchant | null> {

@@ -12,7 +12,7 @@ import { storeMemberships } from '../../loaders/relations';
 import { policy } from '../../policy/policy';
 import { governsStore } from '../subscriptions/rules';
 import { subscriptionReads } from '../subscriptions/subscription.service';
-import { afterIdOf, type Listing } from './listing';
+import { afterIdOf, type Listing } from '../../common/pagination';
 import { platformService } from './platform.service';
 
 /**

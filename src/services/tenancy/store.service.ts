@@ -2,7 +2,10 @@ import type { Context } from '../../context';
 import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
 import { Store } from '../../entities/tenancy/store.entity';
+import type { ListRequest, Listing } from '../../common/pagination';
 import type { Selection } from '../../loaders/read-ahead';
+import { deletedRowsFor } from '../../policy/policy';
+import { listPage, type Condition } from '../../repositories/listing';
 import { merchantIsLive } from '../../repositories/tenancy/merchant.repository';
 import {
   createStore,
@@ -13,7 +16,6 @@ import {
   storesOfMerchantCondition,
   storesOnPlatformCondition,
 } from '../../repositories/tenancy/store.repository';
-import { listPage, type Condition, type ListArgs, type Listing } from './listing';
 import { findMerchant, findStore, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
 
@@ -30,7 +32,7 @@ export interface UpdateStoreInput {
   isActive?: boolean | null;
 }
 
-export interface StoreListArgs extends ListArgs {
+export interface StoreListArgs extends ListRequest {
   merchantId?: string | null;
   platformCode?: string | null;
 }
@@ -58,7 +60,8 @@ export const storeService = {
     const conditions: Condition[] = [];
     if (args.merchantId) conditions.push(storesOfMerchantCondition(idOf('Merchant', args.merchantId) ?? 0));
     if (args.platformCode) conditions.push(storesOnPlatformCondition(args.platformCode));
-    return listPage(ctx.manager, viewer, Store, conditions, args, selection && { loaders: ctx.loaders, selection });
+    const page = { first: args.first, after: args.after, deleted: deletedRowsFor(viewer, args) };
+    return listPage(ctx.manager, Store, conditions, page, selection && { loaders: ctx.loaders, selection });
   },
 
   async get(ctx: Context, id: number): Promise<Store | null> {

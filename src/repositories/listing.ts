@@ -1,21 +1,16 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { leanEntitiesWith, leanQuery, leanShape } from '../../db/lean';
-import type { Loaders } from '../../loaders/loaders';
-import { readAheadFor, type Selection } from '../../loaders/read-ahead';
-import { AccessDeniedError, InvalidInputError } from '../../common/errors';
-import { decodeCursor, toPage, type Page } from '../../common/pagination';
-import type { Viewer } from './viewer';
+import { leanEntitiesWith, leanQuery, leanShape } from '../db/lean';
+import { afterIdOf, toPage, type Listing } from '../common/pagination';
+import type { Loaders } from '../loaders/loaders';
+import { readAheadFor, type Selection } from '../loaders/read-ahead';
+
+/** Which rows of a soft-deletable table a list shows (who may ask for deleted ones is the service's rule). */
+export type DeletedRows = 'live' | 'include' | 'only';
 
 export interface ListArgs {
   first: number;
   after?: string | null;
-  includeDeleted?: boolean | null;
-  onlyDeleted?: boolean | null;
-}
-
-export interface Listing<T> {
-  page: Page<T>;
-  count: () => Promise<number>;
+  deleted?: DeletedRows;
 }
 
 /** One SQL condition on the listed table (alias `t`), each `$?` taking the next of its values. */
@@ -23,14 +18,12 @@ export type Condition = [sql: string, ...values: unknown[]];
 
 /**
  * A keyset page of a top-level list plus its lazy total, as lean prepared
- * statements (src/db/lean.ts). Deleted rows are shown only to ADMIN, and
- * only when asked for. `readAhead`: the operation's selection below the
+ * statements (src/db/lean.ts): live rows unless `args.deleted` says otherwise. `readAhead`: the operation's selection below the
  * list; the relations its rows' fields are declared to read (`@ReadsAhead`)
  * are read by the page's statement and primed into their loaders.
  */
 export async function listPage<T extends ObjectLiteral & { id: number }>(
   manager: EntityManager,
-  viewer: Viewer | null,
   entity: EntityTarget<T>,
   conditions: Condition[],
   args: ListArgs,
@@ -39,11 +32,9 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
   const shape = leanShape(manager, entity);
   const relations = readAhead ? readAheadFor(entity, readAhead.selection, ['edges', 'node']) : [];
   const all = [...conditions];
-  if (args.includeDeleted || args.onlyDeleted) {
-    if (!viewer?.isAdmin) throw new AccessDeniedError('Only ADMIN may list deleted rows');
-    if (args.onlyDeleted) all.push([`t."${shape.deletedAt}" IS NOT NULL`]);
-  } else if (shape.deletedAt) {
-    all.push([`t."${shape.deletedAt}" IS NULL`]);
+  const deleted = args.deleted ?? 'live';
+  if (shape.deletedAt && deleted !== 'include') {
+    all.push([`t."${shape.deletedAt}" IS ${deleted === 'only' ? 'NOT NULL' : 'NULL'}`]);
   }
   const params: unknown[] = [];
   const where = all.map(([sql, ...values]) => {
@@ -74,12 +65,4 @@ export async function listPage<T extends ObjectLiteral & { id: number }>(
     return row.n;
   };
   return { page: toPage(rows, args.first), count };
-}
-
-/** The key after which a page starts; a cursor that is not ours is bad input. */
-export function afterIdOf(after: string | null | undefined): number {
-  if (!after) return 0;
-  const id = decodeCursor(after);
-  if (id === null) throw new InvalidInputError('Not a cursor of this list', 'after');
-  return id;
 }
