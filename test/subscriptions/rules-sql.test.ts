@@ -4,11 +4,12 @@ import { SubscriptionTier } from '../../src/entities/subscriptions/subscription-
 import { StorePlatform } from '../../src/entities/tenancy/store-platform.entity';
 import { findGoverningSubscription } from '../../src/repositories/subscriptions/subscription.repository';
 import { allowsAccess, effectiveLimit, type LimitKind } from '../../src/services/subscriptions/limits';
-import { governsStore, grantsFeature } from '../../src/services/subscriptions/rules';
+import { activeOnPlatform, governsStore, grantsFeature } from '../../src/services/subscriptions/rules';
 import { createTenant, joinPlatform } from '../factories/tenancy';
 import { dbId } from '../support/ids';
 import { TestServer } from '../support/server';
 import {
+  activeOnPlatformSql,
   allowsAccessSql,
   effectiveLimitSql,
   governsStoreSql,
@@ -37,8 +38,8 @@ const KINDS: LimitKind[] = ['orders', 'products', 'teamMembers'];
  * Nine stores on `oms` (primary, started as a trial), then changed by SQL:
  * every status, every tier and none, custom limits null/0/7, and three
  * stores with a second membership on `loyalty` (ACTIVE on the richest
- * tier): one keeps oms primary, one has its primary membership soft-deleted,
- * one makes loyalty its primary.
+ * tier): one keeps oms primary (inactive), one has its primary membership
+ * soft-deleted, one makes loyalty its primary.
  */
 async function varietyOfStores(): Promise<number[]> {
   const tenant = await createTenant(server, { stores: 9, platform: 'oms' });
@@ -73,6 +74,7 @@ async function varietyOfStores(): Promise<number[]> {
     );
   }
   await server.sql(`UPDATE store_platforms SET deleted_at = now() WHERE store_id = $1 AND is_primary`, [ids[6]]);
+  await server.sql(`UPDATE store_platforms SET is_active = false WHERE store_id = $1 AND is_primary`, [ids[5]]);
   await server.sql(`UPDATE store_platforms SET is_primary = false WHERE store_id = $1`, [ids[8]]);
   await server.sql(
     `UPDATE store_platforms SET is_primary = true WHERE store_id = $1 AND platform_id = (
@@ -110,6 +112,26 @@ it('governsStore and its SQL pick the same subscription of every store', async (
   }
   // Not vacuous: the soft-deleted primary governs nothing, the others something, store 8 its loyalty membership.
   expect(picked.filter((id) => id === null)).toHaveLength(1);
+});
+
+it('activeOnPlatform and its SQL agree on every membership, deleted and inactive ones too', async () => {
+  const answers: boolean[] = [];
+  for (const storeId of storeIds) {
+    const memberships = await server.dataSource.manager.find(StorePlatform, { where: { storeId }, withDeleted: true });
+    const rows: Array<{ id: number; active: boolean }> = await server.sql(
+      `SELECT sp.id, (${activeOnPlatformSql('sp')}) AS active FROM store_platforms sp WHERE sp.store_id = $1`,
+      [storeId],
+    );
+    const sql = new Map(rows.map((r) => [r.id, r.active]));
+    for (const membership of memberships) {
+      const ts = activeOnPlatform(membership);
+      expect({ id: membership.id, active: sql.get(membership.id) }).toEqual({ id: membership.id, active: ts });
+      answers.push(ts);
+    }
+  }
+  // Not vacuous: store 6's deleted primary and store 5's inactive one are off their platform, the rest on.
+  expect(answers.filter((a) => !a)).toHaveLength(2);
+  expect(answers.filter((a) => a).length).toBeGreaterThan(2);
 });
 
 it('grantsFeature and storeGrantsFeatureSql agree for every store and feature', async () => {

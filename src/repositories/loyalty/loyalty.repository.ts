@@ -3,6 +3,7 @@ import { leanQuery, leanShape } from '../../db/lean';
 import type { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
+import { activeOnPlatformSql } from '../subscriptions/subscription-rules.sql';
 
 /**
  * The loyalty services' reads of a store and its customers: the loyalty
@@ -19,11 +20,10 @@ import { Customer } from '../../entities/tenancy/customer.entity';
  * live) with its subscription's status, and its merchant's live program as
  * JSON (no row when the store is missing or deleted).
  *
- * The membership is the store's own on the loyalty platform, primary or not:
- * its subscription, not the one that governs the store (`governsStore`),
- * decides whether loyalty operations may run; loyalty-access.ts judges its
- * status with `allowsAccess`. The subscription rules have no form yet of "a
- * store's live, active membership of a platform" to build this join from.
+ * The membership is the one that puts the store on the loyalty platform
+ * (`activeOnPlatform`, primary or not): its subscription, not the one that
+ * governs the store, decides whether loyalty operations may run;
+ * loyalty-access.ts judges its status with `allowsAccess`.
  */
 const LOYALTY_CONTEXT_SQL = `
   SELECT s.id, s.merchant_id, membership.id IS NOT NULL AS on_platform,
@@ -33,7 +33,7 @@ const LOYALTY_CONTEXT_SQL = `
           SELECT sp.id, sub.status FROM store_platforms sp
             JOIN platforms pl ON pl.id = sp.platform_id AND pl.code = 'loyalty'
             LEFT JOIN store_subscriptions sub ON sub.store_platform_id = sp.id
-           WHERE sp.store_id = s.id AND sp.deleted_at IS NULL AND sp.is_active
+           WHERE sp.store_id = s.id AND ${activeOnPlatformSql('sp')}
            LIMIT 1) membership ON true
     LEFT JOIN loyalty_programs p ON p.merchant_id = s.merchant_id AND p.deleted_at IS NULL
    WHERE s.id = $1 AND s.deleted_at IS NULL`;

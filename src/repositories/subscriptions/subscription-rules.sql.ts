@@ -34,6 +34,9 @@ export function effectiveLimitSql(kind: LimitKind, sub: string): string {
 /** `governsStore` (rules.ts) as an SQL condition on the store_platforms row `sp` names. */
 export const governsStoreSql = (sp: string): string => `${sp}.is_primary AND ${sp}.deleted_at IS NULL`;
 
+/** `activeOnPlatform` (rules.ts) as an SQL condition on the store_platforms row `sp` names. */
+export const activeOnPlatformSql = (sp: string): string => `${sp}.is_active AND ${sp}.deleted_at IS NULL`;
+
 /**
  * Whether the store `store` (an SQL expression) has a governing subscription
  * that grants the feature `code` (an SQL text expression), as one SQL

@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { asSystem } from '../../db/request-transaction';
 import { Store } from '../../entities/tenancy/store.entity';
+import { activeOnPlatformSql } from '../subscriptions/subscription-rules.sql';
 
 /**
- * The store a Host's subdomain names on a platform (its live, active
- * membership's custom subdomain first, then the store's own subdomain),
+ * The store a Host's subdomain names on a platform it is on (`activeOnPlatform`:
+ * its membership's custom subdomain first, then the store's own subdomain),
  * made the request's storefront. Nobody is known yet: the store is looked up
  * across tenants in the named system context, then that one store (and its
  * memberships) is all the policies let an anonymous request see of it.
@@ -13,7 +14,7 @@ export async function openStorefront(em: EntityManager, platformId: number, subd
   const store = await asSystem(em, 'storefront', () =>
     em
       .createQueryBuilder(Store, 's')
-      .innerJoin('store_platforms', 'sp', 'sp.store_id = s.id AND sp.deleted_at IS NULL AND sp.is_active')
+      .innerJoin('store_platforms', 'sp', `sp.store_id = s.id AND ${activeOnPlatformSql('sp')}`)
       .where('sp.platform_id = :platformId', { platformId })
       .andWhere('(sp.custom_subdomain = :subdomain OR s.subdomain = :subdomain)', { subdomain })
       .orderBy('(sp.custom_subdomain = :subdomain)', 'DESC', 'NULLS LAST')

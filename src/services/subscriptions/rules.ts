@@ -5,8 +5,9 @@ import type { StorePlatform } from '../../entities/tenancy/store-platform.entity
 import { allowsAccess } from './limits';
 
 /**
- * Rules of subscriptions: which subscription governs a store, whether it
- * grants a feature, and which ones roll over at their period's end. Statements that must apply them inside the database
+ * Rules of subscriptions: which subscription governs a store, which
+ * membership puts a store on a platform, whether a subscription grants a
+ * feature, and which ones roll over at their period's end. Statements that must apply them inside the database
  * use their SQL forms (src/repositories/subscriptions/subscription-rules.sql.ts);
  * test/subscriptions/rules-sql.test.ts holds each pair to the same answers.
  */
@@ -18,6 +19,15 @@ import { allowsAccess } from './limits';
  */
 export const governsStore = (membership: Pick<StorePlatform, 'isPrimary' | 'deletedAt'>): boolean =>
   membership.isPrimary && membership.deletedAt === null;
+
+/**
+ * Whether a membership puts its store on its platform for that platform's own
+ * work (loyalty operations, a storefront found by its Host): live and active,
+ * primary or not. Its subscription, not the governing one, then decides
+ * whether that work may run.
+ */
+export const activeOnPlatform = (membership: Pick<StorePlatform, 'isActive' | 'deletedAt'>): boolean =>
+  membership.isActive && membership.deletedAt === null;
 
 /** Whether a store's governing subscription (on `tier`) grants feature `code`: it allows access and its tier lists it. */
 export const grantsFeature = (subscription: StoreSubscription, tier: SubscriptionTier | null, code: string): boolean =>
