@@ -312,6 +312,17 @@ describe('platform context', () => {
     expect(await server.ok(CONTEXT, {}, { host: `shop.${code}.localhost` })).toEqual(none);
     const { platform } = await server.ok(`query($code: String!) { platform(code: $code) { code isActive } }`, { code });
     expect(platform).toEqual({ code, isActive: false });
+    // ... and it takes no new members.
+    const tenant = await createTenant(server);
+    const joined = await server.ok(
+      `mutation($input: AddStoreToPlatformInput!) { addStoreToPlatform(input: $input) { storePlatform { id } userErrors { code field } } }`,
+      { input: { storeId: tenant.storeId, platformCode: code } },
+      { token: tenant.ownerToken },
+    );
+    expect(joined.addStoreToPlatform).toEqual({
+      storePlatform: null,
+      userErrors: [{ code: 'INVALID_STATE', field: ['platformCode'] }],
+    });
   });
 
   it('keeps a store found by host private beyond its public fields', async () => {

@@ -17,6 +17,7 @@ import { findStoreById } from '../../repositories/tenancy/store.repository';
 import { findStore, viewerOf } from './scoped';
 import { policy } from '../../policy/policy';
 import { startTrial } from '../subscriptions/subscription.service';
+import { isOpen } from './platform-rules';
 
 export interface AddStoreToPlatformInput {
   storeId: string;
@@ -75,6 +76,9 @@ export const storePlatformService = {
         });
         const platform = await ctx.loaders.platformByCode(input.platformCode);
         if (!platform) throw notFound('Platform', ['platformCode']);
+        if (!isOpen(platform)) {
+          throw new DomainError(UserErrorCode.INVALID_STATE, 'The platform takes no new members', ['platformCode']);
+        }
         const existing = await membershipsOfStore(em, store.id);
         if (existing.some((m) => m.platformId === platform.id)) {
           throw new DomainError(UserErrorCode.ALREADY_EXISTS, 'The store is already on this platform', [
