@@ -1,6 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError, UserErrorCode } from '../../common/errors';
 import type { Context } from '../../context';
+import { idOf } from '../../common/global-id';
+import { Store } from '../../entities/tenancy/store.entity';
+import { policy } from '../../policy/policy';
 import { allowsAccess } from '../subscriptions/limits';
 import { grantsFeature } from '../subscriptions/rules';
 import { governingSubscription } from '../subscriptions/subscription.service';
@@ -26,4 +29,17 @@ export async function assertFeature(ctx: Context, em: EntityManager, storeId: nu
     unlock ? `${name} needs the ${unlock.name} tier (${unlock.code})` : `${name} is not in any public tier`,
     ['storeId'],
   );
+}
+
+/**
+ * The gate of an operation on the store its arguments name by global ID
+ * (@RequireFeature): the store must have `code` (assertFeature) when the
+ * caller is on its team. A store the caller may not act on passes, so the
+ * operation itself answers NOT_FOUND as it would for any store out of reach.
+ */
+export async function assertStoreOperationFeature(ctx: Context, storeGlobalId: unknown, code: string): Promise<void> {
+  const storeId = typeof storeGlobalId === 'string' ? idOf('Store', storeGlobalId) : null;
+  const store = storeId === null ? null : await ctx.loaders.byId(Store).load(storeId);
+  if (!store || !policy.onStoreTeam(await ctx.viewer(), store)) return;
+  await assertFeature(ctx, ctx.manager, store.id, code);
 }
