@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Context } from '../context';
 import { DomainError, UserErrorCode } from '../common/errors';
-import { exportCustomersCsv } from '../services/tenancy/customer-export.service';
+import { customerExportService } from '../services/tenancy/customer-export.service';
 import { InvalidTokenError } from './authenticate';
 
 const STATUS: Partial<Record<UserErrorCode, number>> = {
@@ -24,7 +24,7 @@ export function customerExportHandler(contextOf: (req: Request) => Promise<Conte
         res.status(401).json({ code: 'UNAUTHENTICATED', message: 'Sign in first: send a valid bearer token' });
         return;
       }
-      const { filename, csv } = await exportCustomersCsv(ctx, String(req.params.storeId));
+      const { filename, csv } = await customerExportService.csv(ctx, String(req.params.storeId));
       res
         .status(200)
         .type('text/csv; charset=utf-8')

@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { withSystemTransaction } from '../db/request-transaction';
-import { MaintenanceJob, maintenanceJobs } from '../services/subscriptions/maintenance.service';
+import { MaintenanceJob, maintenanceJobs } from '../services/subscriptions/maintenance-jobs';
 
 /** When each maintenance job runs (Europe/Luxembourg). */
 export const SCHEDULES: Record<MaintenanceJob, string> = {

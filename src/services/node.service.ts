@@ -23,7 +23,7 @@ import {
   type SubscriptionTier,
   User,
 } from '../entities';
-import { invitee } from './tenancy/team.service';
+import { invitee } from './tenancy/invitee';
 import { policy } from '../policy/policy';
 
 const isAdmin = async (ctx: Context): Promise<boolean> => !!(await ctx.viewer())?.isAdmin;
@@ -54,7 +54,7 @@ const nodeTypes: Record<
     allowed: async (ctx, feature: Feature) => feature.isActive || isAdmin(ctx),
   },
   CapacitySnapshot: { load: (ctx, id) => ctx.loaders.byId(CapacitySnapshot).load(id), allowed: isAdmin },
-  // A pending invitation's invitee (see team.service `invitee`), seen by who sees the store's team.
+  // A pending invitation's invitee (see tenancy/invitee.ts), seen by who sees the store's team.
   Invitee: {
     load: async (ctx, id) => {
       const member = await ctx.loaders.byId(StoreUser).load(id);
@@ -95,13 +95,16 @@ const nodeTypes: Record<
 };
 
 /** The types `node` resolves (a test holds them against the schema's Node implementations). */
-export const nodeTypeNames = (): string[] => Object.keys(nodeTypes);
+const typeNames = (): string[] => Object.keys(nodeTypes);
 
 /** Relay `node`: any object the caller may see, else null (out of scope looks like missing). */
-export async function resolveNode(ctx: Context, globalId: string): Promise<Model | null> {
+async function resolve(ctx: Context, globalId: string): Promise<Model | null> {
   const parsed = fromGlobalId(globalId);
   const type = parsed && Object.hasOwn(nodeTypes, parsed.type) ? nodeTypes[parsed.type] : null;
   if (!parsed || !type) return null;
   const row = await type.load(ctx, parsed.id);
   return row && (!type.allowed || (await type.allowed(ctx, row as never))) ? row : null;
 }
+
+/** Relay object identification: `node` and `nodes`. */
+export const nodeService = { typeNames, resolve };

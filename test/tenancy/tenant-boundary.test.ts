@@ -1,7 +1,7 @@
 import { buildSchema, type GraphQLInterfaceType } from 'graphql';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nodeTypeNames } from '../../src/services/node.service';
+import { nodeService } from '../../src/services/node.service';
 import { ADMIN, testServer } from '../support/server';
 import { addTeamMember, adminToken, createTenant, joinPlatform, unique } from '../factories/tenancy';
 import { createLoyaltyTenant } from '../factories/loyalty';
@@ -199,7 +199,7 @@ describe('node', () => {
     const schema = buildSchema(readFileSync(path.join(__dirname, '../../schema.graphql'), 'utf8'));
     const implementing = schema.getPossibleTypes(schema.getType('Node') as GraphQLInterfaceType).map((t) => t.name);
     expect(implementing.length).toBeGreaterThan(20);
-    expect(nodeTypeNames()).toEqual(expect.arrayContaining(implementing));
+    expect(nodeService.typeNames()).toEqual(expect.arrayContaining(implementing));
   });
 
   it('resolves a store subscription and its invoices for who may see the store, and no one else', async () => {

@@ -8,7 +8,7 @@ import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import { clock } from '../../services/clock';
-import type { Condition } from '../listing';
+import type { Condition } from '../listing.repository';
 
 /**
  * The reads of loyalty cards: the one card lookup (by id, card number or QR

@@ -6,7 +6,7 @@ import { Store } from '../../entities/tenancy/store.entity';
 /**
  * The statements on staff PINs: a program's PINs (stored as keyed hashes
  * only), the store a PIN is for, and a store's PIN lockout. What a PIN
- * does under a lockout is `judge`'s rule (src/services/loyalty/staff-pin-check.ts).
+ * does under a lockout is `judge`'s rule (src/services/loyalty/staff-pin-rules.ts).
  */
 
 /** A store's PIN lockout: wrong PINs in a row, and until when PIN entry is locked. */

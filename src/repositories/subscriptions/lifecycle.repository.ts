@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { ROLLS_OVER_AT_PERIOD_END } from '../../services/subscriptions/rules';
+import { ROLLS_OVER_AT_PERIOD_END } from '../../services/subscriptions/subscription-rules';
 
 /**
  * The reads of the lifecycle's maintenance jobs. Each locks the rows it

@@ -1,5 +1,5 @@
 import { ACCESS_STATUSES } from '../../entities/subscriptions/enums';
-import type { LimitKind } from '../../services/subscriptions/limits';
+import type { LimitKind } from '../../services/subscriptions/limit-rules';
 
 /**
  * The SQL forms of the subscription rules, for statements that must apply a

@@ -5,7 +5,7 @@ import { Platform } from '../../entities/tenancy/platform.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
-import type { LimitKind } from '../../services/subscriptions/limits';
+import type { LimitKind } from '../../services/subscriptions/limit-rules';
 import { allowsAccessSql, effectiveLimitSql, governsStoreSql } from './subscription-rules.sql';
 
 /**

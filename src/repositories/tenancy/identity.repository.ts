@@ -57,7 +57,7 @@ const USER_OPENING = `
 /**
  * An API key's opening: an unrevoked key of a live store whose governing
  * subscription grants `api_access` (the feature gate's SQL form, from
- * subscriptions/rules), a team member of that one store. Its
+ * subscriptions/subscription-rules.ts), a team member of that one store. Its
  * last_used_at is stamped at most once a minute, by the one request that
  * locks the stale row: the lock lasts as long as that request's transaction,
  * so the others skip it rather than wait (a long request must not stall every

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Store } from '../../entities/tenancy/store.entity';
-import type { Condition } from '../listing';
+import type { Condition } from '../listing.repository';
 
 /**
  * The statements on stores: reading one by id (row-level security leaves out

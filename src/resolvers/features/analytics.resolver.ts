@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { storeAnalytics } from '../../services/tenancy/analytics.service';
+import { analyticsService } from '../../services/tenancy/analytics.service';
 import { Payload, payload } from '../common/user-error';
 import { RequireFeature } from './require-feature';
 
@@ -41,6 +41,6 @@ export class AnalyticsResolver {
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: Context,
   ): Promise<StoreAnalyticsPayload> {
-    return payload(async () => ({ days: await storeAnalytics(ctx, storeId, from, to) }));
+    return payload(async () => ({ days: await analyticsService.storeAnalytics(ctx, storeId, from, to) }));
   }
 }

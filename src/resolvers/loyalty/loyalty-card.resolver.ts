@@ -7,7 +7,7 @@ import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.e
 import { Customer } from '../../entities/tenancy/customer.entity';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
-import { loyaltyReads } from '../../services/loyalty/loyalty-reads.service';
+import { loyaltyReadsService } from '../../services/loyalty/loyalty-reads.service';
 import { storeService } from '../../services/tenancy/store.service';
 import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
@@ -20,7 +20,7 @@ export class LoyaltyCardResolver extends SoftDeletableResolver(LoyaltyCard) {
     description: 'A card by exactly one of its number or QR data; null outside your merchants',
   })
   loyaltyCard(@Args(() => LoyaltyCardLookupArgs) args: LoyaltyCardLookupArgs, @Ctx() ctx: Context) {
-    return loyaltyReads.card(ctx, args);
+    return loyaltyReadsService.card(ctx, args);
   }
 
   @FieldResolver(() => LoyaltyProgram)
@@ -52,7 +52,7 @@ export class LoyaltyCardResolver extends SoftDeletableResolver(LoyaltyCard) {
 
   @FieldResolver(() => Int, { nullable: true, description: 'Stamps still needed for a reward; null without stamps' })
   stampsUntilReward(@Root() card: LoyaltyCard, @Ctx() ctx: Context): Promise<number | null> {
-    return loyaltyReads.stampsUntilReward(ctx, card);
+    return loyaltyReadsService.stampsUntilReward(ctx, card);
   }
 
   @FieldResolver(() => LoyaltyTransactionConnection, { description: 'The ledger, oldest first' })
@@ -61,7 +61,7 @@ export class LoyaltyCardResolver extends SoftDeletableResolver(LoyaltyCard) {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() ctx: Context,
   ): Promise<Connection<LoyaltyTransaction>> {
-    const { page, count } = await loyaltyReads.transactions(ctx, card, args);
+    const { page, count } = await loyaltyReadsService.transactions(ctx, card, args);
     return toConnection(LoyaltyTransactionConnection, page, count);
   }
 
@@ -105,6 +105,6 @@ export class LoyaltyTransactionResolver {
 export class CustomerLoyaltyResolver {
   @FieldResolver(() => [LoyaltyCard], { description: 'Live cards of this customer' })
   loyaltyCards(@Root() customer: Customer, @Ctx() ctx: Context): Promise<LoyaltyCard[]> {
-    return loyaltyReads.cardsOfCustomer(ctx, customer);
+    return loyaltyReadsService.cardsOfCustomer(ctx, customer);
   }
 }

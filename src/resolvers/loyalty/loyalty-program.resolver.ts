@@ -5,7 +5,7 @@ import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
-import { loyaltyReads, type ProgramStats } from '../../services/loyalty/loyalty-reads.service';
+import { loyaltyReadsService, type ProgramStats } from '../../services/loyalty/loyalty-reads.service';
 import { programService } from '../../services/loyalty/program.service';
 import { toConnection, type Connection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
@@ -28,7 +28,7 @@ export class LoyaltyProgramResolver extends SoftDeletableResolver(LoyaltyProgram
   @Query(() => LoyaltyProgram, { nullable: true })
   loyaltyProgram(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<LoyaltyProgram | null> | null {
     const key = idOf('LoyaltyProgram', id);
-    return key === null ? null : loyaltyReads.program(ctx, key);
+    return key === null ? null : loyaltyReadsService.program(ctx, key);
   }
 
   @FieldResolver(() => Merchant)
@@ -45,18 +45,18 @@ export class LoyaltyProgramResolver extends SoftDeletableResolver(LoyaltyProgram
     @Args(() => LoyaltyCardsArgs) args: LoyaltyCardsArgs,
     @Ctx() ctx: Context,
   ): Promise<Connection<LoyaltyCard>> {
-    const { page, count } = await loyaltyReads.cards(ctx, program, args);
+    const { page, count } = await loyaltyReadsService.cards(ctx, program, args);
     return toConnection(LoyaltyCardConnection, page, count);
   }
 
   @FieldResolver(() => [StaffPin], { description: "Every PIN, inactive ones included; the merchant's owner or ADMIN" })
   staffPins(@Root() program: LoyaltyProgram, @Ctx() ctx: Context): Promise<StaffPin[]> {
-    return loyaltyReads.staffPins(ctx, program);
+    return loyaltyReadsService.staffPins(ctx, program);
   }
 
   @FieldResolver(() => LoyaltyProgramStats)
   stats(@Root() program: LoyaltyProgram, @Ctx() ctx: Context): Promise<ProgramStats> {
-    return loyaltyReads.stats(ctx, program);
+    return loyaltyReadsService.stats(ctx, program);
   }
 
   @Authorized()
@@ -88,7 +88,7 @@ export class LoyaltyProgramResolver extends SoftDeletableResolver(LoyaltyProgram
 export class MerchantLoyaltyResolver {
   @FieldResolver(() => LoyaltyProgram, { nullable: true, description: 'The live program, if any' })
   loyaltyProgram(@Root() merchant: Merchant, @Ctx() ctx: Context): Promise<LoyaltyProgram | null> {
-    return loyaltyReads.programOfMerchant(ctx, merchant);
+    return loyaltyReadsService.programOfMerchant(ctx, merchant);
   }
 }
 

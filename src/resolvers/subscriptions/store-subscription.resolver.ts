@@ -5,11 +5,11 @@ import { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
-import { allowsAccess, effectiveLimit, type LimitKind } from '../../services/subscriptions/limits';
-import { subscriptionReads } from '../../services/subscriptions/subscription.service';
+import { allowsAccess } from '../../services/subscriptions/limit-rules';
+import { subscriptionService } from '../../services/subscriptions/subscription.service';
 import { afterIdOf } from '../../common/pagination';
 import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
-import { BillingHistoryConnection, LimitCheck, SubscriptionUsage, UsageMetric } from './types/subscription.types';
+import { BillingHistoryConnection, LimitCheck, SubscriptionUsage } from './types/subscription.types';
 
 @Resolver(() => StoreSubscription)
 export class StoreSubscriptionResolver {
@@ -20,7 +20,7 @@ export class StoreSubscriptionResolver {
 
   @FieldResolver(() => SubscriptionTier, { nullable: true })
   tier(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
-    return subscriptionReads.tier(ctx, sub);
+    return subscriptionService.tier(ctx, sub);
   }
 
   @FieldResolver(() => Boolean, { description: 'TRIAL, ACTIVE, PAST_DUE and CANCELLED still allow access' })
@@ -35,43 +35,32 @@ export class StoreSubscriptionResolver {
 
   @FieldResolver(() => Int, { nullable: true })
   trialDaysRemaining(@Root() sub: StoreSubscription): number | null {
-    return subscriptionReads.trialDaysRemaining(sub);
+    return subscriptionService.trialDaysRemaining(sub);
   }
 
   @FieldResolver(() => SubscriptionUsage)
-  async usage(@Root() sub: StoreSubscription, @Ctx() ctx: Context): Promise<SubscriptionUsage> {
-    const tier = await subscriptionReads.tier(ctx, sub);
-    const metric = async (kind: LimitKind): Promise<UsageMetric> => {
-      const [used, limit] = [await subscriptionReads.used(ctx, sub, kind), effectiveLimit(sub, tier, kind)];
-      return { used, limit, remaining: limit === null ? null : Math.max(0, limit - used) };
-    };
-    const cmsLimit = tier?.cmsPagesLimit ?? null;
-    return {
-      orders: await metric('orders'),
-      products: await metric('products'),
-      teamMembers: await metric('teamMembers'),
-      cmsPages: { used: 0, limit: cmsLimit, remaining: cmsLimit },
-    };
+  usage(@Root() sub: StoreSubscription, @Ctx() ctx: Context): Promise<SubscriptionUsage> {
+    return subscriptionService.usage(ctx, sub);
   }
 
   @FieldResolver(() => LimitCheck)
   canCreateOrder(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
-    return subscriptionReads.limitCheck(ctx, sub, 'orders');
+    return subscriptionService.limitCheck(ctx, sub, 'orders');
   }
 
   @FieldResolver(() => LimitCheck)
   canAddProduct(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
-    return subscriptionReads.limitCheck(ctx, sub, 'products');
+    return subscriptionService.limitCheck(ctx, sub, 'products');
   }
 
   @FieldResolver(() => LimitCheck)
   canAddTeamMember(@Root() sub: StoreSubscription, @Ctx() ctx: Context) {
-    return subscriptionReads.limitCheck(ctx, sub, 'teamMembers');
+    return subscriptionService.limitCheck(ctx, sub, 'teamMembers');
   }
 
   @FieldResolver(() => Boolean)
   hasFeature(@Root() sub: StoreSubscription, @Arg('code', () => String) code: string, @Ctx() ctx: Context) {
-    return subscriptionReads.hasFeature(ctx, sub, code);
+    return subscriptionService.hasFeature(ctx, sub, code);
   }
 
   @FieldResolver(() => SubscriptionTier, { nullable: true, description: 'Applied at scheduledChangeAt' })
@@ -80,8 +69,8 @@ export class StoreSubscriptionResolver {
   }
 
   @FieldResolver(() => [StoreAddOn])
-  async addOns(@Root() sub: StoreSubscription, @Ctx() ctx: Context): Promise<StoreAddOn[]> {
-    return ctx.loaders.childrenOf(StoreAddOn, 'storeId').load(await subscriptionReads.storeIdOf(ctx, sub));
+  addOns(@Root() sub: StoreSubscription, @Ctx() ctx: Context): Promise<StoreAddOn[]> {
+    return subscriptionService.addOns(ctx, sub);
   }
 
   @FieldResolver(() => BillingHistoryConnection)

@@ -5,7 +5,7 @@ import { Role } from '../../entities/tenancy/enums';
 import { clock } from '../../services/clock';
 import { adminSubscriptionService } from '../../services/subscriptions/admin-subscription.service';
 import { lifecycleService } from '../../services/subscriptions/lifecycle.service';
-import { maintenanceJobs } from '../../services/subscriptions/maintenance.service';
+import { maintenanceJobs } from '../../services/subscriptions/maintenance-jobs';
 import { payload } from '../common/user-error';
 import {
   AdvanceTestClockInput,

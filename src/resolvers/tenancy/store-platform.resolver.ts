@@ -5,7 +5,7 @@ import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
-import { storeReads } from '../../services/tenancy/store-reads.service';
+import { storeReadsService } from '../../services/tenancy/store-reads.service';
 import { storePlatformService } from '../../services/tenancy/store-platform.service';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
@@ -23,7 +23,7 @@ import { StorePayload } from './types/store.types';
 export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) {
   @FieldResolver(() => Store)
   store(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<Store> {
-    return storeReads.storeOf(ctx, membership);
+    return storeReadsService.storeOf(ctx, membership);
   }
 
   @FieldResolver(() => Platform)
@@ -54,7 +54,7 @@ export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) 
 
   @FieldResolver(() => StoreSubscription, { nullable: true })
   subscription(@Root() membership: StorePlatform, @Ctx() ctx: Context): Promise<StoreSubscription | null> {
-    return storeReads.subscriptionOf(ctx, membership);
+    return storeReadsService.subscriptionOf(ctx, membership);
   }
 
   @Authorized()

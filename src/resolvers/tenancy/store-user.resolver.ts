@@ -3,7 +3,7 @@ import type { Context } from '../../context';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { User } from '../../entities/tenancy/user.entity';
-import { invitee, seesAccount, teamService } from '../../services/tenancy/team.service';
+import { teamService } from '../../services/tenancy/team.service';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
 import { InviteTeamMemberInput, InviteTeamMemberPayload } from './types/team.types';
@@ -14,12 +14,8 @@ export class StoreUserResolver extends SoftDeletableResolver(StoreUser) {
     description:
       'While the invitation is pending, only the e-mail it was sent to (ADMIN and the invitee see the account)',
   })
-  async user(@Root() member: StoreUser, @Ctx() ctx: Context): Promise<User> {
-    const [user, viewer] = await Promise.all([
-      ctx.loaders.byId(User, { withDeleted: true }).load(member.userId),
-      ctx.viewer(),
-    ]);
-    return seesAccount(viewer, member) ? user! : invitee(member, user!.email);
+  user(@Root() member: StoreUser, @Ctx() ctx: Context): Promise<User> {
+    return teamService.account(ctx, member);
   }
 
   @FieldResolver(() => Store)

@@ -12,7 +12,7 @@ import { ReadsAhead } from '../../loaders/read-ahead';
 import { storeMemberships, storeMerchant } from '../../loaders/relations';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { storeService } from '../../services/tenancy/store.service';
-import { storeReads } from '../../services/tenancy/store-reads.service';
+import { storeReadsService } from '../../services/tenancy/store-reads.service';
 import { storeApiKeyService } from '../../services/tenancy/store-api-key.service';
 import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
@@ -59,13 +59,13 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
   @ReadsAhead(storeMemberships)
   @FieldResolver(() => [StorePlatform], { description: "The store's platform memberships" })
   platforms(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform[]> {
-    return storeReads.memberships(ctx, store);
+    return storeReadsService.memberships(ctx, store);
   }
 
   @ReadsAhead(storeMemberships)
   @FieldResolver(() => StorePlatform, { nullable: true })
   primaryPlatform(@Root() store: Store, @Ctx() ctx: Context): Promise<StorePlatform | null> {
-    return storeReads.primaryMembership(ctx, store);
+    return storeReadsService.primaryMembership(ctx, store);
   }
 
   @ReadsAhead(storeMemberships)
@@ -75,12 +75,12 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
     @Arg('platformCode', () => String) platformCode: string,
     @Ctx() ctx: Context,
   ): Promise<StoreSubscription | null> {
-    return storeReads.subscriptionOn(ctx, store, platformCode);
+    return storeReadsService.subscriptionOn(ctx, store, platformCode);
   }
 
   @FieldResolver(() => [StoreUser], { description: 'Team members, pending invitations included' })
   team(@Root() store: Store, @Ctx() ctx: Context): Promise<StoreUser[]> {
-    return storeReads.team(ctx, store);
+    return storeReadsService.team(ctx, store);
   }
 
   @FieldResolver(() => [StoreApiKey], { description: 'API keys, revoked ones included; owner or ADMIN only' })
@@ -90,19 +90,19 @@ export class StoreResolver extends SoftDeletableResolver(Store) {
 
   @FieldResolver(() => CustomerConnection)
   async customers(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    const { page, count } = await storeReads.customers(ctx, store, args);
+    const { page, count } = await storeReadsService.customers(ctx, store, args);
     return toConnection(CustomerConnection, page, count);
   }
 
   @FieldResolver(() => ProductConnection)
   async products(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    const { page, count } = await storeReads.products(ctx, store, args);
+    const { page, count } = await storeReadsService.products(ctx, store, args);
     return toConnection(ProductConnection, page, count);
   }
 
   @FieldResolver(() => OrderConnection, { description: "Only within the tier's orderHistoryMonths" })
   async orders(@Root() store: Store, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    const { page, count } = await storeReads.orders(ctx, store, args);
+    const { page, count } = await storeReadsService.orders(ctx, store, args);
     return toConnection(OrderConnection, page, count);
   }
 

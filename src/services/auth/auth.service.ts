@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from '../../context';
+import { hashInvitationToken } from './invitation-token';
 import { asSystem } from '../../db/request-transaction';
 import { DomainError, UserErrorCode } from '../../common/errors';
 import { Role } from '../../entities/tenancy/enums';
@@ -15,9 +15,6 @@ import type { LoginRefusal } from '../../limits/login-attempts';
 import { clock } from '../clock';
 import { hashPassword, verifyPassword } from './password';
 import { signToken } from './token';
-
-export const hashInvitationToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-export const newInvitationToken = (): string => randomBytes(32).toString('base64url');
 
 const invalidCredentials = () =>
   new DomainError(UserErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong', ['password']);

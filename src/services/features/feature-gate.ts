@@ -4,9 +4,9 @@ import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
 import { Store } from '../../entities/tenancy/store.entity';
 import { policy } from '../../policy/policy';
-import { allowsAccess } from '../subscriptions/limits';
-import { grantsFeature } from '../subscriptions/rules';
-import { governingSubscription } from '../subscriptions/subscription.service';
+import { allowsAccess } from '../subscriptions/limit-rules';
+import { grantsFeature } from '../subscriptions/subscription-rules';
+import { subscriptionService } from '../subscriptions/subscription.service';
 
 /**
  * The service-level feature check, for GraphQL (through @RequireFeature) and
@@ -15,7 +15,7 @@ import { governingSubscription } from '../subscriptions/subscription.service';
  * not allow access, or FEATURE_NOT_AVAILABLE naming the tier that unlocks it.
  */
 export async function assertFeature(ctx: Context, em: EntityManager, storeId: number, code: string): Promise<void> {
-  const { subscription, tier } = await governingSubscription(em, storeId, false);
+  const { subscription, tier } = await subscriptionService.governingSubscription(em, storeId, false);
   if (grantsFeature(subscription, tier, code)) return;
   if (!allowsAccess(subscription)) {
     throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription is not active', ['storeId']);

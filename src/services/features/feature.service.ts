@@ -2,7 +2,7 @@ import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
 import { FeatureCategory, type Feature } from '../../entities/features/feature.entity';
 import { findSubscriptionOnPlatform } from '../../repositories/subscriptions/subscription.repository';
-import { subscriptionReads } from '../subscriptions/subscription.service';
+import { subscriptionService } from '../subscriptions/subscription.service';
 import { storeService } from '../tenancy/store.service';
 
 const CATEGORY_ORDER = Object.values(FeatureCategory);
@@ -29,7 +29,7 @@ export const featureService = {
     const storeId = idOf('Store', storeGlobalId);
     const store = storeId === null ? null : await storeService.get(ctx, storeId);
     const subscription = store ? await findSubscriptionOnPlatform(ctx.manager, store.id, platformCode, false) : null;
-    const enabled = !!feature && !!subscription && (await subscriptionReads.hasFeature(ctx, subscription, code));
+    const enabled = !!feature && !!subscription && (await subscriptionService.hasFeature(ctx, subscription, code));
     return { enabled, feature, upgradeTo: enabled ? null : upgradeTo };
   },
 };

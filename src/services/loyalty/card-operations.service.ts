@@ -138,7 +138,7 @@ function requirePoints(program: LoyaltyProgram): void {
   if (!program.isPointsEnabled) refuse(UserErrorCode.INVALID_STATE, 'This program does not use points');
 }
 
-export const cardOperations = {
+export const cardOperationsService = {
   /** One stamp, unless the cooldown runs or today's cap is reached. */
   async addStamp(ctx: Context, input: CounterInput) {
     const result = await counterOperation(

@@ -31,7 +31,7 @@ const cardNumber = (): string => {
  * merchant, numbers and QR tokens from a CSPRNG, and a WELCOME_BONUS ledger
  * row (the program's bonus, possibly 0) that also carries the idempotency key.
  */
-export async function enrollCustomer(ctx: Context, input: EnrollInput) {
+async function enroll(ctx: Context, input: EnrollInput) {
   if ((input.customerId == null) === (input.customer == null)) {
     throw new InvalidInputError('Give exactly one of customerId or customer', 'customerId');
   }
@@ -103,3 +103,6 @@ async function enrolledCustomer(em: EntityManager, store: LoyaltyStore, input: E
   }
   return lockStoreCustomerByEmail(em, store.id, { ...input.customer!, email: input.customer!.email.toLowerCase() });
 }
+
+/** Enrolment of customers in a merchant's loyalty program. */
+export const enrollmentService = { enroll };

@@ -1,7 +1,7 @@
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
-import { allowsAccess } from '../subscriptions/limits';
+import { allowsAccess } from '../subscriptions/limit-rules';
 import { type LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import type { Store } from '../../entities/tenancy/store.entity';
 import { viewerOf } from '../tenancy/scoped';

@@ -9,7 +9,7 @@ import { Customer } from '../../entities/tenancy/customer.entity';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import { clock } from '../clock';
 import { afterIdOf, type Listing } from '../../common/pagination';
-import { listPage } from '../../repositories/listing';
+import { listPage } from '../../repositories/listing.repository';
 import { policy } from '../../policy/policy';
 import { programStatsRows } from '../../repositories/loyalty/program.repository';
 import {
@@ -71,7 +71,7 @@ function statsLoader(ctx: Context): Promise<DataLoader<number, ProgramStats>> {
  * owner's (src/policy). Reads go through the request's loaders, but for the
  * card lookup and the card search, which run one statement of their own.
  */
-export const loyaltyReads = {
+export const loyaltyReadsService = {
   async program(ctx: Context, id: number): Promise<LoyaltyProgram | null> {
     return ctx.loaders.byId(LoyaltyProgram).load(id);
   },

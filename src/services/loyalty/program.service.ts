@@ -142,7 +142,7 @@ function changesOf(input: LoyaltyProgramFields): Partial<LoyaltyProgram> {
 }
 
 /** The program a service acts on, by its global ID, as `findStore` (src/services/tenancy/scoped.ts). */
-export async function findProgram(
+async function findProgram(
   ctx: Context,
   em: EntityManager,
   globalId: string,

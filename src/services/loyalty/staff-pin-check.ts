@@ -2,19 +2,10 @@ import type { Context } from '../../context';
 import { DomainError, UserErrorCode } from '../../common/errors';
 import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import type { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
-import {
-  ensureLockout,
-  readLockout,
-  writeLockout,
-  type Lockout,
-} from '../../repositories/loyalty/staff-pin.repository';
+import { ensureLockout, readLockout, writeLockout } from '../../repositories/loyalty/staff-pin.repository';
 import { clock } from '../clock';
 import { hashPin } from './pin';
-
-export const MAX_PIN_ATTEMPTS = 5;
-export const PIN_LOCK_MINUTES = 15;
-
-type Outcome = { kind: 'locked'; until: Date } | { kind: 'match'; pin: StaffPin } | { kind: 'wrong' };
+import { judge, type PinOutcome as Outcome } from './staff-pin-rules';
 
 /**
  * Checks a staff PIN for a counter operation at a store; a wrong PIN is
@@ -68,22 +59,4 @@ async function pinOutcome(ctx: Context, programId: number, storeId: number, hash
     if (next) await writeLockout(em, lockout.id, next);
     return outcome;
   });
-}
-
-/** The outcome of a PIN under a store's lockout, and the lockout to write for it (null: unchanged). */
-export function judge(
-  lockout: Lockout,
-  match: StaffPin | null,
-  now: Date,
-): { outcome: Outcome; next: Pick<Lockout, 'failedAttempts' | 'lockedUntil'> | null } {
-  if (lockout.lockedUntil && lockout.lockedUntil > now) {
-    return { outcome: { kind: 'locked', until: lockout.lockedUntil }, next: null };
-  }
-  if (match) {
-    const forget = lockout.failedAttempts > 0 || lockout.lockedUntil !== null;
-    return { outcome: { kind: 'match', pin: match }, next: forget ? { failedAttempts: 0, lockedUntil: null } : null };
-  }
-  const failed = lockout.failedAttempts + 1;
-  const lockedUntil = failed >= MAX_PIN_ATTEMPTS ? new Date(now.getTime() + PIN_LOCK_MINUTES * 60_000) : null;
-  return { outcome: { kind: 'wrong' }, next: { failedAttempts: lockedUntil ? 0 : failed, lockedUntil } };
 }

@@ -56,7 +56,7 @@ const codeTaken = () =>
   new DomainError(UserErrorCode.ALREADY_EXISTS, 'An add-on product with this code exists', ['code']);
 
 /** The end of the first period of a purchase made at `start`: null for one-time purchases. */
-export function periodEndOf(start: Date, period: BillingPeriod): Date | null {
+function periodEndOf(start: Date, period: BillingPeriod): Date | null {
   if (period === BillingPeriod.ONE_TIME) return null;
   const end = new Date(start.getTime());
   const months = period === BillingPeriod.ANNUAL ? 12 : 1;

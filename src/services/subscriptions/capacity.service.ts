@@ -11,7 +11,7 @@ import { capacitySnapshotById, upsertCapacitySnapshot } from '../../repositories
  * add nothing), database size, and this process's CPU load and memory share.
  * Response times are not measured here, so `avgResponseMs` stays null.
  */
-export async function takeCapacitySnapshot(em: EntityManager): Promise<CapacitySnapshot> {
+async function takeSnapshot(em: EntityManager): Promise<CapacitySnapshot> {
   const cpus = os.cpus().length || 1;
   const id = await upsertCapacitySnapshot(em, clock.now(), {
     cpuPercent: Math.min(999.99, Math.round((os.loadavg()[0] / cpus) * 10000) / 100),
@@ -19,3 +19,6 @@ export async function takeCapacitySnapshot(em: EntityManager): Promise<CapacityS
   });
   return capacitySnapshotById(em, id);
 }
+
+/** The daily capacity snapshot (CAPACITY_SNAPSHOT). */
+export const capacityService = { takeSnapshot };

@@ -13,8 +13,8 @@ import {
 } from '../../repositories/subscriptions/subscription.repository';
 import { clock } from '../clock';
 import { findStore } from '../tenancy/scoped';
-import { allowsAccess, effectiveLimit, type LimitKind } from './limits';
-import { findTier } from './subscription.service';
+import { allowsAccess, effectiveLimit, type LimitKind } from './limit-rules';
+import { subscriptionService } from './subscription.service';
 
 export interface ChangeTierInput {
   storeId: string;
@@ -30,7 +30,7 @@ export interface CancelInput {
 }
 
 /** Adds whole billing periods to `from` (calendar months, or years when annual). */
-export function addPeriods(from: Date, annual: boolean, count = 1): Date {
+function addPeriods(from: Date, annual: boolean, count = 1): Date {
   const next = new Date(from);
   if (annual) next.setUTCFullYear(next.getUTCFullYear() + count);
   else next.setUTCMonth(next.getUTCMonth() + count);
@@ -75,7 +75,7 @@ export const lifecycleService = {
       if (!allowsAccess(subscription)) {
         throw new DomainError(UserErrorCode.SUBSCRIPTION_INACTIVE, 'The subscription has expired', ['storeId']);
       }
-      const target = await findTier(ctx, membership.platformId, input.tierCode);
+      const target = await subscriptionService.findTier(ctx, membership.platformId, input.tierCode);
       if (!target) throw notFound('Tier', ['tierCode']);
       const current = await ctx.loaders.tier(subscription.tierId);
       const annual = input.annual ?? subscription.isAnnual;

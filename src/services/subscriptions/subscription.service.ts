@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Context } from '../../context';
 import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
+import { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Product } from '../../entities/tenancy/product.entity';
@@ -16,14 +17,14 @@ import {
   storeUsage,
 } from '../../repositories/subscriptions/subscription.repository';
 import { tierById } from '../../repositories/subscriptions/tier.repository';
-import { checkLimit, upgradeFor, type LimitKind } from './limits';
-import { governsStore, grantsFeature } from './rules';
+import { checkLimit, effectiveLimit, upgradeFor, type LimitKind } from './limit-rules';
+import { governsStore, grantsFeature } from './subscription-rules';
 
-export const DEFAULT_TIER_CODE = 'essential';
+const DEFAULT_TIER_CODE = 'essential';
 const DAY_MS = 86_400_000;
 
 /** The active tier a platform offers under `code`, from the request's catalogue: its own tier first, else the global one. */
-export async function findTier(ctx: Context, platformId: number, code: string): Promise<SubscriptionTier | null> {
+async function findTier(ctx: Context, platformId: number, code: string): Promise<SubscriptionTier | null> {
   const { tiers } = await ctx.loaders.catalog();
   const offered = [...tiers.values()].filter(
     (t) => t.code === code && t.isActive && (t.platformId === platformId || t.platformId === null),
@@ -35,11 +36,7 @@ export async function findTier(ctx: Context, platformId: number, code: string): 
  * Tiers a platform offers (its own and the global ones), by display order then
  * price; public ones unless `includeHidden`. From the request's catalogue.
  */
-export async function tiersOf(
-  ctx: Context,
-  platformId: number | null,
-  includeHidden: boolean,
-): Promise<SubscriptionTier[]> {
+async function tiersOf(ctx: Context, platformId: number | null, includeHidden: boolean): Promise<SubscriptionTier[]> {
   const { tiers } = await ctx.loaders.catalog();
   return [...tiers.values()]
     .filter(
@@ -49,7 +46,7 @@ export async function tiersOf(
 }
 
 /** Starts the TRIAL of a new membership on `tierCode` (default essential), for `config.trialDays` days. */
-export async function startTrial(
+async function startTrial(
   ctx: Context,
   em: EntityManager,
   membership: StorePlatform,
@@ -76,7 +73,7 @@ export async function startTrial(
  * governsStore), with its tier. Locked when `lock` is set, so a count and the
  * insert it allows happen one store at a time.
  */
-export async function governingSubscription(em: EntityManager, storeId: number, lock: boolean) {
+async function governingSubscription(em: EntityManager, storeId: number, lock: boolean) {
   const subscription = await findGoverningSubscription(em, storeId, lock);
   if (!subscription) {
     throw new DomainError(UserErrorCode.NOT_ON_PLATFORM, 'The store has no platform membership with a subscription', [
@@ -96,26 +93,33 @@ function refuse(verdict: ReturnType<typeof checkLimit>): never {
  * transaction (a conditional UPDATE, so concurrent orders never pass the
  * limit); when refused, says why as checkLimit does.
  */
-export async function consumeOrder(em: EntityManager, storeId: number): Promise<void> {
+async function consumeOrder(em: EntityManager, storeId: number): Promise<void> {
   if (await countOrder(em, storeId, clock.now())) return;
   const { subscription, tier } = await governingSubscription(em, storeId, false);
   refuse(checkLimit(subscription, tier, 'orders', subscription.ordersThisPeriod));
 }
 
 /** Refuses one more product or team member past the limit; holds the subscription lock until the caller commits. */
-export async function assertCanAdd(
-  em: EntityManager,
-  storeId: number,
-  kind: Exclude<LimitKind, 'orders'>,
-): Promise<void> {
+async function assertCanAdd(em: EntityManager, storeId: number, kind: Exclude<LimitKind, 'orders'>): Promise<void> {
   const { subscription, tier } = await governingSubscription(em, storeId, true);
   const current = await storeUsage(em, storeId, kind);
   const verdict = checkLimit(subscription, tier, kind, current);
   if (!verdict.allowed) refuse(verdict);
 }
 
-/** Reads of a subscription as the API shows it (limits with overrides, usage, checks, features). */
-export const subscriptionReads = {
+/**
+ * Subscriptions: the tiers a platform offers, a membership's trial, the
+ * governing subscription and the limits it sets, and a subscription as the
+ * API shows it (limits with overrides, usage, checks, features).
+ */
+export const subscriptionService = {
+  findTier,
+  tiersOf,
+  startTrial,
+  governingSubscription,
+  consumeOrder,
+  assertCanAdd,
+
   tier(ctx: Context, subscription: StoreSubscription) {
     return ctx.loaders.tier(subscription.tierId);
   },
@@ -159,6 +163,27 @@ export const subscriptionReads = {
     const since = clock.now();
     since.setUTCMonth(since.getUTCMonth() - tier.orderHistoryMonths);
     return since;
+  },
+
+  /** What the subscription has used of each limit in force, and what remains. */
+  async usage(ctx: Context, subscription: StoreSubscription) {
+    const tier = await this.tier(ctx, subscription);
+    const metric = async (kind: LimitKind) => {
+      const [used, limit] = [await this.used(ctx, subscription, kind), effectiveLimit(subscription, tier, kind)];
+      return { used, limit, remaining: limit === null ? null : Math.max(0, limit - used) };
+    };
+    const cmsLimit = tier?.cmsPagesLimit ?? null;
+    return {
+      orders: await metric('orders'),
+      products: await metric('products'),
+      teamMembers: await metric('teamMembers'),
+      cmsPages: { used: 0, limit: cmsLimit, remaining: cmsLimit },
+    };
+  },
+
+  /** The add-ons of the subscription's store. */
+  async addOns(ctx: Context, subscription: StoreSubscription): Promise<StoreAddOn[]> {
+    return ctx.loaders.childrenOf(StoreAddOn, 'storeId').load(await this.storeIdOf(ctx, subscription));
   },
 
   trialDaysRemaining(subscription: StoreSubscription): number | null {

@@ -1,7 +1,7 @@
 import type { Context } from '../../context';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { platformService } from '../tenancy/platform.service';
-import { tiersOf } from './subscription.service';
+import { subscriptionService } from './subscription.service';
 
 /** Tier catalogue reads: hidden tiers (enterprise) only for ADMIN. */
 export const tierService = {
@@ -13,6 +13,6 @@ export const tierService = {
 
   /** The tiers a platform offers (null: the global ones). */
   async offeredOn(ctx: Context, platformId: number | null): Promise<SubscriptionTier[]> {
-    return tiersOf(ctx, platformId, !!(await ctx.viewer())?.isAdmin);
+    return subscriptionService.tiersOf(ctx, platformId, !!(await ctx.viewer())?.isAdmin);
   },
 };

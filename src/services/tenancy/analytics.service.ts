@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../common/errors';
 import { dailyOrderTotals, type DailyOrderTotals } from '../../repositories/tenancy/analytics.repository';
 import { findStore } from './scoped';
 
-export const ANALYTICS_TIME_ZONE = 'Europe/Luxembourg';
+const ANALYTICS_TIME_ZONE = 'Europe/Luxembourg';
 const MAX_DAYS = 366;
 
 export type AnalyticsDay = DailyOrderTotals;
@@ -13,12 +13,7 @@ export type AnalyticsDay = DailyOrderTotals;
  * day of the range included (EUR rows with zeros on quiet days; other
  * currencies only on days they occur). Gated on `analytics_dashboard`.
  */
-export async function storeAnalytics(
-  ctx: Context,
-  storeGlobalId: string,
-  from: Date,
-  to: Date,
-): Promise<AnalyticsDay[]> {
+async function storeAnalytics(ctx: Context, storeGlobalId: string, from: Date, to: Date): Promise<AnalyticsDay[]> {
   if (to.getTime() < from.getTime()) throw new InvalidInputError('`to` must not be before `from`', 'to');
   if (to.getTime() - from.getTime() > MAX_DAYS * 86_400_000) {
     throw new InvalidInputError(`The range may span at most ${MAX_DAYS} days`, 'to');
@@ -26,3 +21,6 @@ export async function storeAnalytics(
   const store = await findStore(ctx, ctx.manager, storeGlobalId, { access: 'team', field: ['storeId'] });
   return dailyOrderTotals(ctx.manager, store.id, from, to, ANALYTICS_TIME_ZONE);
 }
+
+/** A store's sales analytics (feature `analytics_dashboard`). */
+export const analyticsService = { storeAnalytics };

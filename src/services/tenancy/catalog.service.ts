@@ -8,7 +8,7 @@ import { createOrder, createProduct, productSkuInUse } from '../../repositories/
 import { createCustomer, customerEmailInUse, findStoreCustomer } from '../../repositories/tenancy/customer.repository';
 import { clock } from '../clock';
 import { findStore } from './scoped';
-import { assertCanAdd, consumeOrder } from '../subscriptions/subscription.service';
+import { subscriptionService } from '../subscriptions/subscription.service';
 
 export interface CreateCustomerInput {
   storeId: string;
@@ -55,7 +55,7 @@ export const catalogService = {
       return await ctx.manager.transaction(async (em) => {
         const store = await findStore(ctx, em, input.storeId, { access: 'team', field: ['storeId'] });
         if (await productSkuInUse(em, store.id, input.sku)) throw exists();
-        await assertCanAdd(em, store.id, 'products');
+        await subscriptionService.assertCanAdd(em, store.id, 'products');
         return createProduct(em, {
           storeId: store.id,
           sku: input.sku,
@@ -79,7 +79,7 @@ export const catalogService = {
         if (!customer) throw notFound('Customer', ['customerId']);
         customerId = customer.id;
       }
-      await consumeOrder(em, store.id);
+      await subscriptionService.consumeOrder(em, store.id);
       return createOrder(em, {
         storeId: store.id,
         customerId,

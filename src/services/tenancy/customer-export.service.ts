@@ -9,7 +9,7 @@ const COLUMNS = ['email', 'name', 'phone', 'created_at'] as const;
  * RFC 4180 quoting; a cell a spreadsheet would run as a formula (leading
  * = @ tab CR, or + - not starting a plain number) gets a leading '.
  */
-export function csvCell(value: string | null): string {
+function csvCell(value: string | null): string {
   if (value === null) return '';
   const formula = /^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !/^[+-][\d\s().-]*$/.test(value));
   const safe = formula ? `'${value}` : value;
@@ -17,10 +17,7 @@ export function csvCell(value: string | null): string {
 }
 
 /** The store's live customers as CSV, for its team; needs `customer_export` (Professional tier and up). */
-export async function exportCustomersCsv(
-  ctx: Context,
-  storeGlobalId: string,
-): Promise<{ filename: string; csv: string }> {
+async function csv(ctx: Context, storeGlobalId: string): Promise<{ filename: string; csv: string }> {
   const store = await findStore(ctx, ctx.manager, storeGlobalId, { access: 'team', field: ['storeId'] });
   await assertFeature(ctx, ctx.manager, store.id, 'customer_export');
   const customers = await customersOfStore(ctx.manager, store.id);
@@ -30,3 +27,6 @@ export async function exportCustomersCsv(
   ];
   return { filename: `customers-${store.storeCode.toLowerCase()}.csv`, csv: `${lines.join('\r\n')}\r\n` };
 }
+
+/** The customer export (`GET /stores/{storeId}/customers.csv`). */
+export const customerExportService = { csv };

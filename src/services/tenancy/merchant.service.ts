@@ -11,7 +11,7 @@ import { findMerchant, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
 import type { ListRequest, Listing } from '../../common/pagination';
 import { deletedRowsFor, policy } from '../../policy/policy';
-import { listPage } from '../../repositories/listing';
+import { listPage } from '../../repositories/listing.repository';
 
 export interface CreateMerchantInput {
   name: string;

@@ -16,7 +16,7 @@ import {
 import { findStoreById } from '../../repositories/tenancy/store.repository';
 import { findStore, viewerOf } from './scoped';
 import { policy } from '../../policy/policy';
-import { startTrial } from '../subscriptions/subscription.service';
+import { subscriptionService } from '../subscriptions/subscription.service';
 import { isOpen } from './platform-rules';
 
 export interface AddStoreToPlatformInput {
@@ -94,7 +94,7 @@ export const storePlatformService = {
           customSubdomain: input.customSubdomain?.toLowerCase() ?? null,
           settings: input.settings ?? {},
         });
-        await startTrial(ctx, em, membership, input.tierCode);
+        await subscriptionService.startTrial(ctx, em, membership, input.tierCode);
         return membership;
       });
     } catch (error) {

@@ -10,8 +10,8 @@ import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { storeMemberships } from '../../loaders/relations';
 import { policy } from '../../policy/policy';
-import { governsStore } from '../subscriptions/rules';
-import { subscriptionReads } from '../subscriptions/subscription.service';
+import { governsStore } from '../subscriptions/subscription-rules';
+import { subscriptionService } from '../subscriptions/subscription.service';
 import { afterIdOf, type Listing } from '../../common/pagination';
 import { platformService } from './platform.service';
 
@@ -70,7 +70,7 @@ const publicMemberships = (memberships: StorePlatform[]): StorePlatform[] =>
     }),
   );
 
-export const storeReads = {
+export const storeReadsService = {
   /**
    * A store's memberships, in one statement for every store of the request
    * (platform and tier: the catalogue). Outside the store's team each shows
@@ -122,7 +122,7 @@ export const storeReads = {
 
   /** Orders within the tier's order history. */
   async orders(ctx: Context, store: Store, args: PageArgs): Promise<Listing<Order>> {
-    const since = await subscriptionReads.orderHistorySince(ctx, store.id);
+    const since = await subscriptionService.orderHistorySince(ctx, store.id);
     return childrenOf(ctx, store, Order, args, { column: 'placedAt', since });
   },
 };

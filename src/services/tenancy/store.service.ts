@@ -5,7 +5,7 @@ import { Store } from '../../entities/tenancy/store.entity';
 import type { ListRequest, Listing } from '../../common/pagination';
 import type { Selection } from '../../loaders/read-ahead';
 import { deletedRowsFor } from '../../policy/policy';
-import { listPage, type Condition } from '../../repositories/listing';
+import { listPage, type Condition } from '../../repositories/listing.repository';
 import { merchantIsLive } from '../../repositories/tenancy/merchant.repository';
 import {
   createStore,

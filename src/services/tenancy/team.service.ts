@@ -1,5 +1,4 @@
 import type { Context } from '../../context';
-import { policy } from '../../policy/policy';
 import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
 import { StoreRole, Role } from '../../entities/tenancy/enums';
 import type { StoreUser } from '../../entities/tenancy/store-user.entity';
@@ -7,11 +6,11 @@ import { User } from '../../entities/tenancy/user.entity';
 import { createInvitation, isStoreTeamMember } from '../../repositories/tenancy/team.repository';
 import { createUser, findUserByEmail } from '../../repositories/tenancy/user.repository';
 import { clock } from '../clock';
-import { hashInvitationToken, newInvitationToken } from '../auth/auth.service';
+import { hashInvitationToken, newInvitationToken } from '../auth/invitation-token';
+import { invitee, seesAccount } from './invitee';
 import { findStore } from './scoped';
-import { assertCanAdd } from '../subscriptions/subscription.service';
+import { subscriptionService } from '../subscriptions/subscription.service';
 import { assertFeature } from '../features/feature-gate';
-import type { Viewer } from './viewer';
 
 const INVITATION_DAYS = 7;
 
@@ -26,40 +25,19 @@ const alreadyMember = () =>
   new DomainError(UserErrorCode.ALREADY_EXISTS, 'This person is already on the store team', ['email']);
 
 /**
- * What a pending invitation shows of its invitee to anyone but ADMIN and the
- * invitee: the e-mail the inviter typed, nothing of an account that may
- * already hold it (id, name, role, last sign-in, age), so every address gets
- * the same answer. Its id is the invitation's own, `Invitee:<membership>`,
- * which `node` resolves to this same projection.
- */
-export class Invitee extends User {}
-
-export function invitee(member: StoreUser, email: string): User {
-  return Object.assign(new Invitee(), {
-    id: member.id,
-    email,
-    username: null,
-    name: null,
-    role: Role.STORE_STAFF,
-    isActive: true,
-    lastLoginAt: null,
-    createdAt: member.invitedAt,
-    updatedAt: member.invitedAt,
-    deletedAt: null,
-    deletedById: null,
-  });
-}
-
-/** Whether `viewer` sees the account behind a membership, or only its invitee projection. */
-export function seesAccount(viewer: Viewer | null, member: StoreUser): boolean {
-  return member.acceptedAt !== null || policy.seesUser(viewer, member.userId);
-}
-
-/**
  * Store teams: invitations create a pending membership (and a user without a
  * password when the email is new); inviting a MANAGER needs `team_roles`.
  */
 export const teamService = {
+  /** The account behind a membership as the viewer may see it: the user, or only its invitee projection. */
+  async account(ctx: Context, member: StoreUser): Promise<User> {
+    const [user, viewer] = await Promise.all([
+      ctx.loaders.byId(User, { withDeleted: true }).load(member.userId),
+      ctx.viewer(),
+    ]);
+    return seesAccount(viewer, member) ? user! : invitee(member, user!.email);
+  },
+
   async invite(ctx: Context, input: InviteTeamMemberInput): Promise<{ storeUser: StoreUser; invitationToken: string }> {
     const email = input.email.toLowerCase();
     const invitationToken = newInvitationToken();
@@ -78,7 +56,7 @@ export const teamService = {
           throw alreadyMember();
         }
         if (input.role === StoreRole.MANAGER) await assertFeature(ctx, em, store.id, 'team_roles');
-        await assertCanAdd(em, store.id, 'teamMembers');
+        await subscriptionService.assertCanAdd(em, store.id, 'teamMembers');
         user ??= await createUser(em, { email, name: input.name ?? null, role: Role.STORE_STAFF });
         const now = clock.now();
         const storeUser = await createInvitation(em, {

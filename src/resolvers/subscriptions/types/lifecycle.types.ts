@@ -3,7 +3,7 @@ import { IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
 import { GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
 import { StoreSubscription } from '../../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../../entities/subscriptions/subscription-tier.entity';
-import { MaintenanceJob } from '../../../services/subscriptions/maintenance.service';
+import { MaintenanceJob } from '../../../services/subscriptions/maintenance-jobs';
 import { Payload } from '../../common/user-error';
 
 registerEnumType(MaintenanceJob, { name: 'MaintenanceJob' });

@@ -2,7 +2,7 @@ import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import type { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import type { StorePlatform } from '../../entities/tenancy/store-platform.entity';
-import { allowsAccess } from './limits';
+import { allowsAccess } from './limit-rules';
 
 /**
  * Rules of subscriptions: which subscription governs a store, which

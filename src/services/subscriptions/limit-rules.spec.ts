@@ -2,7 +2,7 @@ import { UserErrorCode } from '../../common/errors';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import type { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
-import { checkLimit, effectiveLimit, upgradeFor } from './limits';
+import { checkLimit, effectiveLimit, upgradeFor } from './limit-rules';
 
 const tier = (
   id: number,

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { takeCapacitySnapshot } from './capacity.service';
+import { capacityService } from './capacity.service';
 import { lifecycleService } from './lifecycle.service';
 import { expireIdlePoints } from '../../repositories/loyalty/card-ledger.repository';
 import { clock } from '../clock';
@@ -15,6 +15,6 @@ export enum MaintenanceJob {
 export const maintenanceJobs: Record<MaintenanceJob, (em: EntityManager) => Promise<number>> = {
   [MaintenanceJob.PERIOD_ROLLOVER]: (em) => lifecycleService.rollOverPeriods(em),
   [MaintenanceJob.TRIAL_EXPIRY]: (em) => lifecycleService.expireTrials(em),
-  [MaintenanceJob.CAPACITY_SNAPSHOT]: async (em) => (await takeCapacitySnapshot(em), 1),
+  [MaintenanceJob.CAPACITY_SNAPSHOT]: async (em) => (await capacityService.takeSnapshot(em), 1),
   [MaintenanceJob.POINTS_EXPIRY]: (em) => expireIdlePoints(em, clock.now()),
 };
