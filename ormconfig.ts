@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+
 import { loadConfig } from './src/config';
 import { createDataSource } from './src/db/data-source';
 

@@ -10,7 +10,9 @@
  *   GET /healthz
  */
 import http from 'node:http';
+
 import { Pool } from 'pg';
+
 import { countingPool, databaseUrlFromEnv, poolSizeFromEnv, portFromEnv, withStatementCount } from './sql-count';
 
 export const STORES_SQL = `

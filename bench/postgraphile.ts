@@ -13,7 +13,8 @@
  * the same policies (migrations/*-RowLevelSecurity.ts). Off, it connects as
  * the tables' owner and no policy applies.
  */
-import { graphqlVersion } from './graphql15'; // first: PostGraphile must see one graphql 15
+// eslint-disable-next-line simple-import-sort/imports -- graphql15 first: PostGraphile must see one graphql 15
+import { graphqlVersion } from './graphql15';
 import http from 'node:http';
 import { Pool } from 'pg';
 import { postgraphile } from 'postgraphile';

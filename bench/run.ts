@@ -20,20 +20,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ledgerCheck, lookupCards, preflight, stampPool, withDb } from './run/database';
+
 import type { LedgerCheck } from './run/database';
+import { ledgerCheck, lookupCards, preflight, stampPool, withDb } from './run/database';
 import { checkEquivalence } from './run/equivalence';
-import { describeRun, load } from './run/load';
 import type { Run } from './run/load';
+import { describeRun, load } from './run/load';
 import { login } from './run/login';
-import { children, compilePeers, logTail, ROOT, startChild, stopChildren, waitReady } from './run/processes';
 import type { Child } from './run/processes';
+import { children, compilePeers, logTail, ROOT, startChild, stopChildren, waitReady } from './run/processes';
 import { writeReport } from './run/report';
-import { READ_SCENARIOS, settings, TARGETS, UsageError, WRITE_SCENARIO } from './run/settings';
 import type { TargetName } from './run/settings';
+import { READ_SCENARIOS, settings, TARGETS, UsageError, WRITE_SCENARIO } from './run/settings';
 import { errorMessage, fmt, freePort } from './run/util';
-import { readWorkload, writeTally, writeWorkload } from './run/workloads';
 import type { Fixture } from './run/workloads';
+import { readWorkload, writeTally, writeWorkload } from './run/workloads';
 
 async function main(): Promise<void> {
   const s = settings();

@@ -55,8 +55,10 @@
  *   soft-deletable and stay.
  */
 import 'reflect-metadata';
-import { Client } from 'pg';
+
 import { hash } from '@node-rs/argon2';
+import { Client } from 'pg';
+
 import { createDataSource } from '../src/db/data-source';
 
 export const BENCH_PASSWORD = 'bench-password';

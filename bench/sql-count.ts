@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type http from 'node:http';
+
 import type { Pool, PoolClient } from 'pg';
 
 /**

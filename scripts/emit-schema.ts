@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { printSchema } from 'graphql';
+
 import { createSchema } from '../src/schema';
 
 /** Writes schema.graphql, the committed SDL of the code-first schema (a test fails when it is stale). */

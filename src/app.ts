@@ -1,30 +1,32 @@
+import type { IncomingMessage, RequestListener } from 'node:http';
+
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { IncomingMessage, RequestListener } from 'node:http';
 import express from 'express';
 import { GraphQLError } from 'graphql';
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { Config } from './config';
-import { createContext, type Context } from './context';
+import type { DataSource } from 'typeorm';
+
 import type { RequestStore } from './common/request-store';
-import { aliasLimitRule, requestRulesPlugin, formatError } from './graphql-rules';
-import { graphiqlHandler } from './http/graphiql';
-import { healthRoutes } from './http/health';
-import { httpLogger } from './logger';
-import { createSchema } from './schema';
-import { createLimits, type Limits } from './limits/limits';
-import { costLimitPlugin } from './limits/cost-plugin';
-import { memoryBuckets, redisBuckets } from './limits/cost-bucket';
-import { payers } from './limits/payer';
+import type { Config } from './config';
+import { type Context, createContext } from './context';
 import { jitGateway } from './graphql-jit-executor';
+import { aliasLimitRule, formatError, requestRulesPlugin } from './graphql-rules';
 import { authenticate, InvalidTokenError } from './http/authenticate';
 import { customerExportHandler } from './http/customer-export';
+import { graphiqlHandler } from './http/graphiql';
 import { graphqlHandler, graphqlPathPlatform } from './http/graphql-post';
+import { healthRoutes } from './http/health';
 import { failRequest, guardedListener } from './http/request-guard';
+import { memoryBuckets, redisBuckets } from './limits/cost-bucket';
+import { costLimitPlugin } from './limits/cost-plugin';
+import { createLimits, type Limits } from './limits/limits';
+import { payers } from './limits/payer';
+import { httpLogger } from './logger';
+import { createSchema } from './schema';
 
 export interface AppDeps {
   dataSource: DataSource;

@@ -1,13 +1,14 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import type { DataSource, EntityManager } from 'typeorm';
+
 import type { RequestStore } from './common/request-store';
+import type { Config } from './config';
+import { RequestTransaction } from './db/request-transaction';
 import type { Limits } from './limits/limits';
 import { Loaders } from './loaders/loaders';
-import { RequestTransaction } from './db/request-transaction';
-import { viewerOpening, type Credential, type Viewer } from './services/tenancy/viewer';
 import { clock } from './services/clock';
-import { resolvePlatformContext, type PlatformContext } from './services/tenancy/platform-context';
+import { type PlatformContext, resolvePlatformContext } from './services/tenancy/platform-context';
+import { type Credential, type Viewer, viewerOpening } from './services/tenancy/viewer';
 
 /**
  * Everything one request carries: its one transaction (opened on its first

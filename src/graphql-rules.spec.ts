@@ -1,7 +1,8 @@
-import { GraphQLError, getIntrospectionQuery, parse } from 'graphql';
+import { getIntrospectionQuery, GraphQLError, parse } from 'graphql';
 import pino from 'pino';
-import { MAX_EXPANDED_FIELDS, formatError, measure, queryDepth } from './graphql-rules';
+
 import { AccessDeniedError } from './common/errors';
+import { formatError, MAX_EXPANDED_FIELDS, measure, queryDepth } from './graphql-rules';
 
 const silent = pino({ level: 'silent' });
 

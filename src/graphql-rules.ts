@@ -1,25 +1,26 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import type { GraphQLFormattedError } from 'graphql';
 import {
   BREAK,
+  type DocumentNode,
+  type FragmentDefinitionNode,
   GraphQLError,
   Kind,
   Lexer,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
   Source,
   TokenKind,
-  visit,
-  type DocumentNode,
-  type OperationDefinitionNode,
   type ValidationContext,
   type ValidationRule,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
+  visit,
 } from 'graphql';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
-import type { Context } from './context';
-import type { GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
+
 import { AccessDeniedError, InvalidInputError } from './common/errors';
+import type { Context } from './context';
 
 /** Codes a client may see as they are; anything else is masked. */
 const PUBLIC_CODES = new Set([

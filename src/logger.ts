@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import pino, { type Logger } from 'pino';
+
 import type { Config } from './config';
 
 export type { Logger };

@@ -1,15 +1,18 @@
 import 'reflect-metadata';
+
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { DataSource } from 'typeorm';
+
 import { createApp } from './app';
-import { loadConfig, type Config } from './config';
+import { type Config, loadConfig } from './config';
 import { createDataSource } from './db/data-source';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './dev/embedded-postgres';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './dev/embedded-postgres';
+import { type Scheduler, startScheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logger';
 import { ensureAdmin } from './services/tenancy/admin-bootstrap';
-import { startScheduler, type Scheduler } from './jobs/scheduler';
 
 /** How long in-flight requests get to finish after a shutdown signal. */
 const DRAIN_TIMEOUT_MS = 10_000;

@@ -1,27 +1,14 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { buildSchema, type AuthChecker } from 'type-graphql';
-import type { Context } from './context';
+import { type AuthChecker, buildSchema } from 'type-graphql';
+
 import { AccessDeniedError } from './common/errors';
 import { validateArgument } from './common/validate-argument';
-import { NodeResolver } from './resolvers/node.resolver';
-import { CustomerResolver, OrderResolver, ProductResolver } from './resolvers/tenancy/catalog.resolver';
-import { MerchantResolver } from './resolvers/tenancy/merchant.resolver';
-import { PlatformResolver } from './resolvers/tenancy/platform.resolver';
-import { StorePlatformResolver } from './resolvers/tenancy/store-platform.resolver';
-import { StoreUserResolver } from './resolvers/tenancy/store-user.resolver';
-import { StoreApiKeyResolver } from './resolvers/tenancy/store-api-key.resolver';
-import { StoreResolver } from './resolvers/tenancy/store.resolver';
-import { UserResolver } from './resolvers/tenancy/user.resolver';
-import { FeatureResolver } from './resolvers/features/feature.resolver';
-import { StoreSubscriptionResolver } from './resolvers/subscriptions/store-subscription.resolver';
-import { SubscriptionTierResolver } from './resolvers/subscriptions/subscription-tier.resolver';
-import {
-  SubscriptionLifecycleResolver,
-  TestClockResolver,
-} from './resolvers/subscriptions/subscription-lifecycle.resolver';
-import { AddOnResolver } from './resolvers/subscriptions/add-on.resolver';
+import type { Context } from './context';
+import type { Role } from './entities/tenancy/enums';
 import { AnalyticsResolver } from './resolvers/features/analytics.resolver';
+import { FeatureResolver } from './resolvers/features/feature.resolver';
+import { CardOperationsResolver } from './resolvers/loyalty/card-operations.resolver';
 import {
   CustomerLoyaltyResolver,
   LoyaltyCardResolver,
@@ -32,8 +19,22 @@ import {
   MerchantLoyaltyResolver,
   StaffPinResolver,
 } from './resolvers/loyalty/loyalty-program.resolver';
-import type { Role } from './entities/tenancy/enums';
-import { CardOperationsResolver } from './resolvers/loyalty/card-operations.resolver';
+import { NodeResolver } from './resolvers/node.resolver';
+import { AddOnResolver } from './resolvers/subscriptions/add-on.resolver';
+import { StoreSubscriptionResolver } from './resolvers/subscriptions/store-subscription.resolver';
+import {
+  SubscriptionLifecycleResolver,
+  TestClockResolver,
+} from './resolvers/subscriptions/subscription-lifecycle.resolver';
+import { SubscriptionTierResolver } from './resolvers/subscriptions/subscription-tier.resolver';
+import { CustomerResolver, OrderResolver, ProductResolver } from './resolvers/tenancy/catalog.resolver';
+import { MerchantResolver } from './resolvers/tenancy/merchant.resolver';
+import { PlatformResolver } from './resolvers/tenancy/platform.resolver';
+import { StoreResolver } from './resolvers/tenancy/store.resolver';
+import { StoreApiKeyResolver } from './resolvers/tenancy/store-api-key.resolver';
+import { StorePlatformResolver } from './resolvers/tenancy/store-platform.resolver';
+import { StoreUserResolver } from './resolvers/tenancy/store-user.resolver';
+import { UserResolver } from './resolvers/tenancy/user.resolver';
 
 /** `@Authorized()` needs a live, active user; `@Authorized(roles)` also one of the roles. */
 export const authChecker: AuthChecker<Context, Role> = async ({ context }, roles) => {

@@ -1,7 +1,9 @@
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
-import pino from 'pino';
+
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
+import pino from 'pino';
+
 import { TestServer } from './support/server';
 
 /** Every line the server logs, parsed: the request log is on, as in production. */

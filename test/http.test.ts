@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
+
 import express from 'express';
+
 import { createDataSource } from '../src/db/data-source';
 import { healthRoutes } from '../src/http/health';
 import { TestServer } from './support/server';

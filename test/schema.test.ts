@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { printSchema } from 'graphql';
+
 import { createSchema } from '../src/schema';
 
 describe('schema.graphql', () => {

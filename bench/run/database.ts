@@ -1,7 +1,8 @@
 /** Database: preflight, fixture, ledger check. */
 import { Client } from 'pg';
-import { UsageError } from './settings';
+
 import type { Settings } from './settings';
+import { UsageError } from './settings';
 import { errorMessage } from './util';
 import type { StampCard } from './workloads';
 

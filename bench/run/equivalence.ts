@@ -1,10 +1,10 @@
 /** Equivalence: each target must answer the same thing before we time it. */
-import { READ_SCENARIOS, TARGETS } from './settings';
 import type { ScenarioName, TargetName } from './settings';
+import { READ_SCENARIOS, TARGETS } from './settings';
 import { probeStatements } from './statements';
 import type { Json } from './util';
-import { readWorkload } from './workloads';
 import type { Fixture, Workload } from './workloads';
+import { readWorkload } from './workloads';
 
 interface NormalStore {
   storeCode: string;

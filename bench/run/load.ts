@@ -1,7 +1,8 @@
 /** Load: one timed run of a workload against a server with autocannon, and its one-line summary. */
 import autocannon from 'autocannon';
-import { logTail } from './processes';
+
 import type { Child } from './processes';
+import { logTail } from './processes';
 import type { ScenarioName, TargetName } from './settings';
 import { fmt, rssKb } from './util';
 import type { Workload } from './workloads';

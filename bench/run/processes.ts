@@ -3,11 +3,13 @@
  * `npm start`, waited for, stopped (also on exit and on SIGINT / SIGTERM /
  * SIGHUP); the peers compiled to dist/bench first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import ts from 'typescript';
+
 import type { TargetName } from './settings';
 
 /** The repository's root. */

@@ -2,16 +2,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import * as prettier from 'prettier';
+
 import { CARD_SQL, STORES_SQL } from '../baseline';
 import type { DataInfo, LedgerCheck } from './database';
 import { probedStatements } from './equivalence';
-import { sqlText } from './load';
 import type { Run } from './load';
+import { sqlText } from './load';
 import { productionNodeFlags, ROOT } from './processes';
+import type { ScenarioName, Settings, TargetName } from './settings';
 import { WRITE_SCENARIO } from './settings';
 import { probeChecks } from './statements';
-import type { ScenarioName, Settings, TargetName } from './settings';
 import { fmt, fmtRatio, median } from './util';
 import { ORION_CARD, ORION_POINTS, ORION_STAMP, ORION_STORES, PG_CARD, PG_STORES, writeTally } from './workloads';
 

@@ -8,8 +8,8 @@
  */
 import { withDb } from './database';
 import { settings } from './settings';
-import { errorMessage, globalId } from './util';
 import type { Json } from './util';
+import { errorMessage, globalId } from './util';
 import { gql } from './workloads';
 
 /** Every seeded owner's password: BENCH_PASSWORD of bench/seed.ts (not imported: that module loads the app). */

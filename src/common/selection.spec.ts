@@ -1,4 +1,5 @@
-import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { type FieldNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
+
 import { selects } from './selection';
 
 /** What a resolver of the operation's first root field would get as its info. */

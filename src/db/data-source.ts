@@ -1,12 +1,15 @@
 import './pg-types';
+
 import path from 'node:path';
-import { DataSource } from 'typeorm';
+
 import type { Logger as Pino } from 'pino';
-import { CountingLogger } from './query-counter';
+import { DataSource } from 'typeorm';
+
+import { entities } from '../entities';
 import { CatalogWriteSubscriber } from '../subscribers/catalog-write.subscriber';
 import { SoftDeleteSubscriber } from '../subscribers/soft-delete.subscriber';
-import { entities } from '../entities';
 import { SnakeNamingStrategy } from './naming-strategy';
+import { CountingLogger } from './query-counter';
 
 /** The one DataSource shape, used by the app, the tests and the migration CLI. */
 export function createDataSource(url: string, options: { poolSize?: number; log?: Pino } = {}): DataSource {

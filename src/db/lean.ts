@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+
 import type { PoolClient } from 'pg';
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
+
 import { requestOf } from '../common/request-store';
 import { countStatement } from './query-counter';
 

@@ -1,4 +1,5 @@
 import { types } from 'pg';
+
 import { parseTimestamptz } from './pg-types';
 
 const generic = (text: string) => {

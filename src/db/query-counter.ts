@@ -1,5 +1,6 @@
-import type { Logger, QueryRunner } from 'typeorm';
 import type { Logger as Pino } from 'pino';
+import type { Logger, QueryRunner } from 'typeorm';
+
 import { requestOf, type RequestStore } from '../common/request-store';
 
 /**

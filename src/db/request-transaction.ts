@@ -1,10 +1,11 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { tagRunner, type RequestStore } from '../common/request-store';
+
+import { type RequestStore, tagRunner } from '../common/request-store';
 import { batchWrites, endLater, READ_ONLY_END, takeOwedEnd } from './deferred-commit';
 import { statementName } from './lean';
+import { type AheadStatement, queryAfter } from './opening-batch';
 import { countStatement } from './query-counter';
-import { queryAfter, type AheadStatement } from './opening-batch';
 
 /**
  * How a transaction learns who it works for: one statement sent right after

@@ -1,16 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+
+import { loadLibrary } from './embedded-postgres-library';
 import {
-  EMBEDDED_PG_USER,
   bestLocale,
   checkAccessAsPostgres,
   chownRecursive,
+  EMBEDDED_PG_USER,
   ensurePostgresUser,
   isAlive,
   isRoot,
@@ -20,7 +23,6 @@ import {
   readPidFile,
   stopPid,
 } from './embedded-postgres-process';
-import { loadLibrary } from './embedded-postgres-library';
 
 export { EMBEDDED_PG_USER };
 

@@ -6,9 +6,10 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
-  UpdateDateColumn,
   type Relation,
+  UpdateDateColumn,
 } from 'typeorm';
+
 import { toGlobalId } from '../common/global-id';
 import type { User } from './tenancy/user.entity';
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+
 import type { Config } from '../config';
 import { apiKeyHashOf, isApiKey } from '../services/auth/api-key';
 import { verifyToken } from '../services/auth/token';

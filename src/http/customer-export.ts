@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import type { Context } from '../context';
+
 import { DomainError, UserErrorCode } from '../common/errors';
+import type { Context } from '../context';
 import { customerExportService } from '../services/tenancy/customer-export.service';
 import { InvalidTokenError } from './authenticate';
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-import type express from 'express';
+
 // Dual package: from CommonJS this resolves to its `require` build (cjs/index.js); no ESM loading involved.
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type express from 'express';
 
 const gzipAsync = promisify(gzip);
 

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { failRequest, sendJsonError } from './request-guard';
-import { nestingRefusal } from '../graphql-rules';
+
+import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import type { Logger } from 'pino';
+
+import { nestingRefusal } from '../graphql-rules';
+import { failRequest, sendJsonError } from './request-guard';
 
 const BODY_LIMIT = 1024 * 1024;
 

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+
 import pino from 'pino';
+
 import { guardedListener } from './request-guard';
 
 const lines: Array<Record<string, any>> = [];

@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+
 import type { Logger } from 'pino';
 
 /** A GraphQL-shaped JSON error answer: `{ errors: [{ message, extensions: { code } }] }`. */

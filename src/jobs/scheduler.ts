@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+
 import { withSystemTransaction } from '../db/request-transaction';
 import { MaintenanceJob, maintenanceJobs } from '../services/subscriptions/maintenance-jobs';
 

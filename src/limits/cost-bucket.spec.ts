@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+
 import Redis from 'ioredis';
-import { memoryBuckets, redisBuckets, type CostBuckets } from './cost-bucket';
+
+import { type CostBuckets, memoryBuckets, redisBuckets } from './cost-bucket';
 
 const size = { maximumAvailable: 1_000, restoreRate: 500 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { type DocumentNode, GraphQLError, type OperationDefinitionNode } from 'graphql';
+
 import type { Context } from '../context';
 import type { BucketSize, CostBuckets } from './cost-bucket';
 import type { Payer } from './payer';

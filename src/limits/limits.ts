@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
+
 import type { Config } from '../config';
 import { LoginAttempts } from './login-attempts';
 

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+
 import Redis from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { LoginAttempts, addressKeyOf, emailKeyOf, type LoginAttemptRules } from './login-attempts';
+
+import { addressKeyOf, emailKeyOf, type LoginAttemptRules, LoginAttempts } from './login-attempts';
 
 // Short rules, so that expiry is seen in about a second: the window is long, the lock short,
 // so what releases a locked email is the lock's own expiry.

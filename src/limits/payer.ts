@@ -1,7 +1,7 @@
 import type { Context } from '../context';
+import { allowsAccessSql } from '../repositories/subscriptions/subscription-rules.sql';
 import type { BucketSize } from './cost-bucket';
 import { addressKeyOf } from './login-attempts';
-import { allowsAccessSql } from '../repositories/subscriptions/subscription-rules.sql';
 
 /** The tiers whose buckets grow in this order; a merchant without a live subscription gets the first. */
 export const TIER_LADDER = ['essential', 'professional', 'business', 'enterprise'] as const;

@@ -1,4 +1,5 @@
 import { buildSchema, getOperationAST, parse } from 'graphql';
+
 import { CostPlan, DEFAULT_LIST_BOUND, LIST_BOUNDS } from './query-cost';
 
 const schema = buildSchema(`

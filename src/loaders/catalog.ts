@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
 import { requestOf, type RequestStore } from '../common/request-store';
 import { leanQuery, leanShape } from '../db/lean';
 import { Feature } from '../entities/features/feature.entity';

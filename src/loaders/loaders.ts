@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { toPage, type Page } from '../common/pagination';
-import { leanEntities, leanQuery, leanShape, type LeanShape } from '../db/lean';
+
+import { type Page, toPage } from '../common/pagination';
+import { leanEntities, leanQuery, type LeanShape, leanShape } from '../db/lean';
 import type { Feature } from '../entities/features/feature.entity';
 import type { SubscriptionTier } from '../entities/subscriptions/subscription-tier.entity';
 import type { Platform } from '../entities/tenancy/platform.entity';
-import { CatalogReader, type Catalog } from './catalog';
+import { type Catalog, CatalogReader } from './catalog';
 import { groupedBy, liveOnly, rowsIn } from './rows-sql';
 
 export type { Catalog } from './catalog';

@@ -1,8 +1,9 @@
-import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { type FieldNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
+
 import { Merchant } from '../entities/tenancy/merchant.entity';
-import { StorePlatform } from '../entities/tenancy/store-platform.entity';
 import { Store } from '../entities/tenancy/store.entity';
-import { ReadsAhead, belongsTo, hasMany, readAheadFor } from './read-ahead';
+import { StorePlatform } from '../entities/tenancy/store-platform.entity';
+import { belongsTo, hasMany, readAheadFor, ReadsAhead } from './read-ahead';
 
 const merchant = belongsTo(Store, Merchant, 'merchantId');
 const memberships = hasMany(Store, StorePlatform, 'storeId');

@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
 import { selects } from '../common/selection';
-import { leanShape, type LeanRelated, type LeanShape } from '../db/lean';
+import { type LeanRelated, type LeanShape, leanShape } from '../db/lean';
 import type { Loaders } from './loaders';
 import { groupedBy, rowsIn } from './rows-sql';
 

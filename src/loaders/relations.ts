@@ -1,6 +1,6 @@
 import { Merchant } from '../entities/tenancy/merchant.entity';
-import { StorePlatform } from '../entities/tenancy/store-platform.entity';
 import { Store } from '../entities/tenancy/store.entity';
+import { StorePlatform } from '../entities/tenancy/store-platform.entity';
 import { belongsTo, hasMany } from './read-ahead';
 
 /**

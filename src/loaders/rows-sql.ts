@@ -1,4 +1,5 @@
 import type { ObjectLiteral } from 'typeorm';
+
 import type { LeanShape } from '../db/lean';
 
 /** The statements' shared parts: live rows, rows by a key in a set, children grouped by parent. */

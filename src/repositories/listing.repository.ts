@@ -1,6 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+import { afterIdOf, type Listing, toPage } from '../common/pagination';
 import { leanEntitiesWith, leanQuery, leanShape } from '../db/lean';
-import { afterIdOf, toPage, type Listing } from '../common/pagination';
 import type { Loaders } from '../loaders/loaders';
 import { readAheadFor, type Selection } from '../loaders/read-ahead';
 

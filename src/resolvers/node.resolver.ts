@@ -1,7 +1,8 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import type { Context } from '../context';
+
 import { InvalidInputError } from '../common/errors';
 import { MAX_PAGE_SIZE } from '../common/pagination';
+import type { Context } from '../context';
 import { Node } from '../entities/base';
 import { nodeService } from '../services/node.service';
 

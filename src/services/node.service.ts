@@ -1,6 +1,5 @@
-import type { Context } from '../context';
 import { fromGlobalId } from '../common/global-id';
-import type { Model } from '../entities/base';
+import type { Context } from '../context';
 import {
   AddOnProduct,
   BillingHistory,
@@ -23,8 +22,9 @@ import {
   type SubscriptionTier,
   User,
 } from '../entities';
-import { invitee } from './tenancy/invitee';
+import type { Model } from '../entities/base';
 import { policy } from '../policy/policy';
+import { invitee } from './tenancy/invitee';
 
 const isAdmin = async (ctx: Context): Promise<boolean> => !!(await ctx.viewer())?.isAdmin;
 

@@ -1,6 +1,6 @@
 import {
-  EventSubscriber,
   type EntitySubscriberInterface,
+  EventSubscriber,
   type InsertEvent,
   type ObjectLiteral,
   type RecoverEvent,
@@ -8,6 +8,7 @@ import {
   type SoftRemoveEvent,
   type UpdateEvent,
 } from 'typeorm';
+
 import { requestOf } from '../common/request-store';
 import { Feature } from '../entities/features/feature.entity';
 import { SubscriptionTier } from '../entities/subscriptions/subscription-tier.entity';

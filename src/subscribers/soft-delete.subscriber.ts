@@ -1,13 +1,14 @@
 import {
-  EventSubscriber,
   type EntityManager,
   type EntityMetadata,
   type EntitySubscriberInterface,
+  EventSubscriber,
   type QueryRunner,
   type RecoverEvent,
   type RemoveEvent,
   type SoftRemoveEvent,
 } from 'typeorm';
+
 import { requestOf } from '../common/request-store';
 import { updateReturning } from '../db/update-returning';
 

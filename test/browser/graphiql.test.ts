@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+
 import { TestServer } from '../support/server';
 
 /**

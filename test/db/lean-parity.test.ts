@@ -1,4 +1,5 @@
 import type { FindOptionsWhere, ObjectLiteral } from 'typeorm';
+
 import { leanShape } from '../../src/db/lean';
 import { createLoyaltyTenant, enroll } from '../factories/loyalty';
 import { addTeamMember, createTenant } from '../factories/tenancy';

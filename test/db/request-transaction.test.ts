@@ -1,6 +1,6 @@
-import { RequestTransaction, asSystem, systemOpening } from '../../src/db/request-transaction';
-import { viewerOpening } from '../../src/services/tenancy/viewer';
 import * as openingBatch from '../../src/db/opening-batch';
+import { asSystem, RequestTransaction, systemOpening } from '../../src/db/request-transaction';
+import { viewerOpening } from '../../src/services/tenancy/viewer';
 import { createTenant, unique } from '../factories/tenancy';
 import { testServer } from '../support/server';
 

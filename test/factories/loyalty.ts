@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { TestServer } from '../support/server';
-import { createTenant, unique, type Tenant } from './tenancy';
+import { createTenant, type Tenant, unique } from './tenancy';
 
 export interface LoyaltyTenant extends Tenant {
   storeIds: string[];

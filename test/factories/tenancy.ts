@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+
 import { ADMIN, type TestServer } from '../support/server';
 
 export const unique = (prefix = ''): string => `${prefix}${randomBytes(5).toString('hex')}`;

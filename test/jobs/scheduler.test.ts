@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { startScheduler, queueName, SCHEDULES, type Scheduler } from '../../src/jobs/scheduler';
+
+import { queueName, type Scheduler, SCHEDULES, startScheduler } from '../../src/jobs/scheduler';
 import { MaintenanceJob } from '../../src/services/subscriptions/maintenance-jobs';
 import { testDatabaseUrl } from '../support/database';
 import { TestServer } from '../support/server';

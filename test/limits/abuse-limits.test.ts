@@ -1,7 +1,9 @@
 import { request } from 'node:http';
+
 import { getIntrospectionQuery } from 'graphql';
-import { TestServer } from '../support/server';
+
 import { createTenant } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 let server: TestServer;
 let production: TestServer;

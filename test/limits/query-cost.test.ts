@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+
 import pino from 'pino';
-import { TestServer } from '../support/server';
+
 import { adminToken, createTenant, type Tenant } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 /** What a storefront or back office asks for a page of stores: merchants, memberships, tiers, features. */
 const REALISTIC_SELECTION = `stores(first: $first) { edges { node {

@@ -1,6 +1,6 @@
-import { TestServer } from '../support/server';
-import { addTeamMember, adminToken, createTenant } from '../factories/tenancy';
 import { createLoyaltyTenant, enroll } from '../factories/loyalty';
+import { addTeamMember, adminToken, createTenant } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { idOf } from '../../src/common/global-id';
+import { createLoyaltyTenant, enroll, type LoyaltyTenant, newKey } from '../factories/loyalty';
+import { addTeamMember, adminToken, createTenant } from '../factories/tenancy';
 import { TestServer } from '../support/server';
-import { adminToken, addTeamMember, createTenant } from '../factories/tenancy';
-import { createLoyaltyTenant, enroll, newKey, type LoyaltyTenant } from '../factories/loyalty';
 
 // The clock moves here by minutes only: other files share the database and the maintenance jobs.
 let server: TestServer;

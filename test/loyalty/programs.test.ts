@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { TestServer } from '../support/server';
-import { addTeamMember, adminToken, createStore, createTenant, unique, type Tenant } from '../factories/tenancy';
+
 import { hashPin } from '../../src/services/loyalty/pin';
+import { addTeamMember, adminToken, createStore, createTenant, type Tenant, unique } from '../factories/tenancy';
 import { dbId } from '../support/ids';
+import { TestServer } from '../support/server';
 
 let server: TestServer;
 let admin: string;

@@ -1,5 +1,5 @@
-import { TestServer } from '../support/server';
 import { addTeamMember, adminToken, createTenant, unique } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 let server: TestServer;
 let admin: string;

@@ -1,5 +1,5 @@
-import { TestServer } from '../support/server';
 import { createTenant, type Tenant } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { TestServer } from '../support/server';
 import { addTeamMember, adminToken, createTenant, type Tenant } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 // The database is shared with test files running in parallel, and the maintenance jobs act on every
 // due row: so these tests move their own rows' dates next to "now" and advance the clock by hours,

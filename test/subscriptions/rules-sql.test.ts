@@ -3,11 +3,6 @@ import { StoreSubscription } from '../../src/entities/subscriptions/store-subscr
 import { SubscriptionTier } from '../../src/entities/subscriptions/subscription-tier.entity';
 import { StorePlatform } from '../../src/entities/tenancy/store-platform.entity';
 import { findGoverningSubscription } from '../../src/repositories/subscriptions/subscription.repository';
-import { allowsAccess, effectiveLimit, type LimitKind } from '../../src/services/subscriptions/limit-rules';
-import { activeOnPlatform, governsStore, grantsFeature } from '../../src/services/subscriptions/subscription-rules';
-import { createTenant, joinPlatform } from '../factories/tenancy';
-import { dbId } from '../support/ids';
-import { TestServer } from '../support/server';
 import {
   activeOnPlatformSql,
   allowsAccessSql,
@@ -15,6 +10,11 @@ import {
   governsStoreSql,
   storeGrantsFeatureSql,
 } from '../../src/repositories/subscriptions/subscription-rules.sql';
+import { allowsAccess, effectiveLimit, type LimitKind } from '../../src/services/subscriptions/limit-rules';
+import { activeOnPlatform, governsStore, grantsFeature } from '../../src/services/subscriptions/subscription-rules';
+import { createTenant, joinPlatform } from '../factories/tenancy';
+import { dbId } from '../support/ids';
+import { TestServer } from '../support/server';
 
 /**
  * The subscription rules that statements must apply inside the database

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+
 import pino from 'pino';
+
 import { loadConfig } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
 import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+
+import { Agent, createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+
 import { createApp } from '../../src/app';
-import { loadConfig, type Config } from '../../src/config';
+import { type Config, loadConfig } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
 import { testDatabaseUrl } from './database';
 

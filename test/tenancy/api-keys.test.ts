@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { TestServer } from '../support/server';
+
 import { addTeamMember, adminToken, createTenant, type Tenant } from '../factories/tenancy';
 import { dbId } from '../support/ids';
+import { TestServer } from '../support/server';
 
 let server: TestServer;
 let admin: string;

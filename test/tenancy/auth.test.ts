@@ -1,7 +1,7 @@
-import { ADMIN, TestServer } from '../support/server';
-import { adminToken, addTeamMember, createTenant, login, unique } from '../factories/tenancy';
 import { leanEntities } from '../../src/db/lean';
 import { User } from '../../src/entities/tenancy/user.entity';
+import { addTeamMember, adminToken, createTenant, login, unique } from '../factories/tenancy';
+import { ADMIN, TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { addTeamMember, adminToken, createTenant } from '../factories/tenancy';
-import { testServer } from '../support/server';
 import { dbId } from '../support/ids';
+import { testServer } from '../support/server';
 
 /**
  * orion.identities holds what each user is to the tenant policies (owned

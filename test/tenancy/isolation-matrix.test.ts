@@ -27,11 +27,20 @@
  * mutation and around the queries.
  */
 import { randomBytes } from 'node:crypto';
+
 import {
   buildClientSchema,
   getIntrospectionQuery,
   getNamedType,
   getNullableType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
   isAbstractType,
   isEnumType,
   isInputObjectType,
@@ -42,21 +51,14 @@ import {
   isScalarType,
   parse,
   validate,
-  type GraphQLArgument,
-  type GraphQLField,
-  type GraphQLInputField,
-  type GraphQLInputType,
-  type GraphQLNamedType,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  type IntrospectionQuery,
 } from 'graphql';
 import { Client } from 'pg';
+
 import { toGlobalId } from '../../src/common/global-id';
-import { testDatabaseUrl } from '../support/database';
-import { TestServer, type GqlResult } from '../support/server';
 import { adminToken, login } from '../factories/tenancy';
+import { testDatabaseUrl } from '../support/database';
 import { dbId } from '../support/ids';
+import { type GqlResult, TestServer } from '../support/server';
 
 jest.setTimeout(120_000);
 

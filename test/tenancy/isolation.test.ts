@@ -1,5 +1,5 @@
-import { TestServer } from '../support/server';
 import { addTeamMember, createStore, createTenant, joinPlatform, type Tenant } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 let server: TestServer;
 let a: Tenant & { storeIds: string[] };

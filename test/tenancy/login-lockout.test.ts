@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { TestServer } from '../support/server';
+
 import { createTenant, unique } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 // API.md: 10 failed sign-ins for one email in 15 minutes lock it for 15 minutes, the right
 // password included (TOO_MANY_ATTEMPTS); README: 50 failures from one client address lock the address.

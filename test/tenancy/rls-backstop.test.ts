@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+
 import { RequestTransaction } from '../../src/db/request-transaction';
 import { hashApiKey } from '../../src/services/auth/api-key';
-import { viewerOpening, type Credential } from '../../src/services/tenancy/viewer';
+import { type Credential, viewerOpening } from '../../src/services/tenancy/viewer';
 import { addTeamMember, createTenant, unique } from '../factories/tenancy';
-import { testServer } from '../support/server';
 import { dbId } from '../support/ids';
+import { testServer } from '../support/server';
 
 /**
  * The backstop behind every rule of the API: inside a request's transaction,

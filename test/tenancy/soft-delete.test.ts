@@ -1,7 +1,7 @@
-import { HardDeleteRefusedError } from '../../src/subscribers/soft-delete.subscriber';
 import { Store } from '../../src/entities';
+import { HardDeleteRefusedError } from '../../src/subscribers/soft-delete.subscriber';
+import { addTeamMember, adminToken, createTenant, joinPlatform, type Tenant, unique } from '../factories/tenancy';
 import { TestServer } from '../support/server';
-import { addTeamMember, adminToken, createTenant, joinPlatform, unique, type Tenant } from '../factories/tenancy';
 
 let server: TestServer;
 let admin: string;

@@ -1,11 +1,13 @@
-import { buildSchema, type GraphQLInterfaceType } from 'graphql';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { buildSchema, type GraphQLInterfaceType } from 'graphql';
+
 import { nodeService } from '../../src/services/node.service';
-import { ADMIN, testServer } from '../support/server';
-import { addTeamMember, adminToken, createTenant, joinPlatform, unique } from '../factories/tenancy';
 import { createLoyaltyTenant } from '../factories/loyalty';
+import { addTeamMember, adminToken, createTenant, joinPlatform, unique } from '../factories/tenancy';
 import { dbId, globalId } from '../support/ids';
+import { ADMIN, testServer } from '../support/server';
 
 /**
  * The rules of README "Tenant boundary: who sees what", as a user sees them:

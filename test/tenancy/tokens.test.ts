@@ -1,7 +1,9 @@
 import { createSecretKey } from 'node:crypto';
-import { SignJWT, decodeJwt } from 'jose';
-import { TestServer } from '../support/server';
+
+import { decodeJwt, SignJWT } from 'jose';
+
 import { createTenant } from '../factories/tenancy';
+import { TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {

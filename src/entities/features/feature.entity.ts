@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+
 import { Model, Node } from '../base';
 import type { SubscriptionTier } from '../subscriptions/subscription-tier.entity';
 

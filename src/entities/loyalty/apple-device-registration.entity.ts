@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+
 import { Model } from '../base';
 import type { LoyaltyCard } from './loyalty-card.entity';
 

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+
 import { Model, Node, SoftDeletableModel } from '../base';
 import type { Customer } from '../tenancy/customer.entity';
 import type { Merchant } from '../tenancy/merchant.entity';

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, type Relation } from 'typeorm';
+
 import { Model, Node, SoftDeletableModel } from '../base';
 import type { Merchant } from '../tenancy/merchant.entity';
 import { LoyaltyType } from './enums';

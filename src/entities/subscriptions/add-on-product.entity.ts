@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
+
 import { Model, Node } from '../base';
 import { AddOnCategory, BillingPeriod } from './enums';
 

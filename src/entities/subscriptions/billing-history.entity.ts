@@ -1,6 +1,7 @@
-import { Field, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+
 import { Model, Node } from '../base';
 import type { StoreSubscription } from './store-subscription.entity';
 

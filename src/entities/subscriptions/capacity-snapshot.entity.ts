@@ -1,6 +1,7 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
+
 import { Model, Node } from '../base';
 
 const numeric = { from: (v: string | null) => (v === null ? null : Number(v)), to: (v: number | null) => v };

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+
 import { Model, Node } from '../base';
 import type { Store } from '../tenancy/store.entity';
 import type { AddOnProduct } from './add-on-product.entity';

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToOne, type Relation } from 'typeorm';
+
 import { Model, Node } from '../base';
 import type { StorePlatform } from '../tenancy/store-platform.entity';
 import { SubscriptionStatus } from './enums';

@@ -1,9 +1,10 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, type Relation } from 'typeorm';
+
 import { Model, Node, SoftDeletableModel } from '../base';
+import type { LoyaltyProgram } from '../loyalty/loyalty-program.entity';
 import type { Store } from './store.entity';
 import type { User } from './user.entity';
-import type { LoyaltyProgram } from '../loyalty/loyalty-program.entity';
 
 /** A business that owns stores. Deleting it soft-deletes its stores and everything they own. */
 @ObjectType({ simpleResolvers: true, implements: [Node, Model, SoftDeletableModel] })

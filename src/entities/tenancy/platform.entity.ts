@@ -1,6 +1,7 @@
-import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
+
 import { Model, Node } from '../base';
 
 /** A product line a store can join (`oms`, `loyalty`); reached by path prefix or by its domain. */

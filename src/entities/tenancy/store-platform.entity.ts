@@ -1,10 +1,11 @@
-import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+
 import { Model, Node, SoftDeletableModel } from '../base';
+import type { SubscriptionTier } from '../subscriptions/subscription-tier.entity';
 import type { Platform } from './platform.entity';
 import type { Store } from './store.entity';
-import type { SubscriptionTier } from '../subscriptions/subscription-tier.entity';
 
 /**
  * A store's membership in a platform. A store is on a platform at most once

@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+
 import { Model, Node, SoftDeletableModel } from '../base';
 import { StoreRole } from './enums';
 import type { Store } from './store.entity';

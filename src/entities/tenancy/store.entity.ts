@@ -1,12 +1,13 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, type Relation } from 'typeorm';
+
 import { Model, Node, SoftDeletableModel } from '../base';
+import type { Customer } from './customer.entity';
 import type { Merchant } from './merchant.entity';
+import type { Order } from './order.entity';
+import type { Product } from './product.entity';
 import type { StorePlatform } from './store-platform.entity';
 import type { StoreUser } from './store-user.entity';
-import type { Customer } from './customer.entity';
-import type { Product } from './product.entity';
-import type { Order } from './order.entity';
 
 /**
  * A merchant's shop. Store code and subdomain are unique among live stores,

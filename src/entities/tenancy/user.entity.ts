@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
+
 import { Model, Node, SoftDeletableModel } from '../base';
 import { Role } from './enums';
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { leanQuery, leanShape } from '../../db/lean';
 import { LoyaltyTransactionType } from '../../entities/loyalty/enums';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';

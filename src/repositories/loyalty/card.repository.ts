@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { leanQuery, leanShape } from '../../db/lean';
+
 import { InvalidInputError, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
+import { leanQuery, leanShape } from '../../db/lean';
 import { type LoyaltyTransactionType } from '../../entities/loyalty/enums';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';

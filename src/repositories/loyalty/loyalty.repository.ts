@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
+
 import { leanQuery, leanShape } from '../../db/lean';
-import type { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
+import type { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import { activeOnPlatformSql } from '../subscriptions/subscription-rules.sql';
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 
 /**

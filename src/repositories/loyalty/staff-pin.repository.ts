@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { leanQuery, leanShape } from '../../db/lean';
 import { StaffPin, type StaffPinLockout } from '../../entities/loyalty/staff-pin.entity';
 import { Store } from '../../entities/tenancy/store.entity';

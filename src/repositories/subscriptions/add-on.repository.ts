@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { AddOnProduct } from '../../entities/subscriptions/add-on-product.entity';
 import { type AddOnCategory, AddOnStatus } from '../../entities/subscriptions/enums';
 import { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';

@@ -1,4 +1,5 @@
 import { Between, type EntityManager } from 'typeorm';
+
 import { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
 import { allowsAccessSql, effectiveLimitSql } from './subscription-rules.sql';
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { Feature } from '../../entities/features/feature.entity';
 
 /** Reads the code of every feature in the registry, active or not (the codes a tier may list). */

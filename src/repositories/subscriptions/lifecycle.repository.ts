@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { ROLLS_OVER_AT_PERIOD_END } from '../../services/subscriptions/subscription-rules';

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { updateReturning } from '../../db/update-returning';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { Platform } from '../../entities/tenancy/platform.entity';

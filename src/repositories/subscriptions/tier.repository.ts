@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 
 /**

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { Role } from '../../entities/tenancy/enums';
 import { User } from '../../entities/tenancy/user.entity';
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { Order } from '../../entities/tenancy/order.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 

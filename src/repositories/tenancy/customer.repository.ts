@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { Customer } from '../../entities/tenancy/customer.entity';
 
 /** The statements on a store's customers: lookups, the live-uniqueness check of a new one, its insert, the export. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 
 /**

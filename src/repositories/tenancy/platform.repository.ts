@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { Platform } from '../../entities/tenancy/platform.entity';
 
 /** The statements of an ADMIN's edit of a platform (reads go through the request's catalogue). */

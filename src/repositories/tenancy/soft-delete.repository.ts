@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import type { SoftDeletableModel } from '../../entities/base';
 import type { CascadeReport } from '../../subscribers/soft-delete.subscriber';
 

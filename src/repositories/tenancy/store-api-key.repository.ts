@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 
 /** The statements on store API keys: a key's insert, its read by id and its revocation. */

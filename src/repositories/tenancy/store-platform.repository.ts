@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 
 /**

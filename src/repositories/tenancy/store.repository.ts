@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { Store } from '../../entities/tenancy/store.entity';
 import type { Condition } from '../listing.repository';
 

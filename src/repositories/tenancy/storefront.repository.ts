@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { asSystem } from '../../db/request-transaction';
 import { Store } from '../../entities/tenancy/store.entity';
 import { activeOnPlatformSql } from '../subscriptions/subscription-rules.sql';

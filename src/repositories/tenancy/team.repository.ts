@@ -1,4 +1,5 @@
-import { IsNull, MoreThan, type EntityManager } from 'typeorm';
+import { type EntityManager, IsNull, MoreThan } from 'typeorm';
+
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
 
 /**

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { User } from '../../entities/tenancy/user.entity';
 
 /**

@@ -1,6 +1,7 @@
-import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encodeCursor, type Page } from '../../common/pagination';
+import { ArgsType, type ClassType, Field, Int, ObjectType } from 'type-graphql';
+
+import { DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, type Page } from '../../common/pagination';
 
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {

@@ -1,4 +1,5 @@
-import { Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
+import { type ClassType, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
 import type { SoftDeletableModel } from '../../entities/base';
 import { User } from '../../entities/tenancy/user.entity';

@@ -1,4 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
 import { DomainError, UserErrorCode } from '../../common/errors';
 
 registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation refused' });

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { analyticsService } from '../../services/tenancy/analytics.service';
 import { Payload, payload } from '../common/user-error';

@@ -1,4 +1,5 @@
-import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import { type MiddlewareFn, UseMiddleware } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { assertStoreOperationFeature } from '../../services/features/feature-gate';
 import { payload } from '../common/user-error';

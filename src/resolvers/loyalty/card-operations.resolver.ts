@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { cardOperationsService } from '../../services/loyalty/card-operations.service';
 import { enrollmentService } from '../../services/loyalty/enrollment.service';

@@ -1,5 +1,6 @@
-import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLURL } from 'graphql-scalars';
+import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
@@ -9,7 +10,7 @@ import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { loyaltyReadsService } from '../../services/loyalty/loyalty-reads.service';
 import { storeService } from '../../services/tenancy/store.service';
-import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
+import { type Connection, ConnectionArgs, toConnection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { LoyaltyCardLookupArgs, LoyaltyTransactionConnection } from './types/program.types';
 

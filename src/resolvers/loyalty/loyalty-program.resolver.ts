@@ -1,13 +1,15 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../context';
+
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
+import type { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { loyaltyReadsService, type ProgramStats } from '../../services/loyalty/loyalty-reads.service';
 import { programService } from '../../services/loyalty/program.service';
-import { toConnection, type Connection } from '../common/connection';
+import { type Connection, toConnection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
 import { DeletePayload, IdInput } from '../tenancy/types/merchant.types';
@@ -21,7 +23,6 @@ import {
   StaffPinPayload,
   UpdateLoyaltyProgramInput,
 } from './types/program.types';
-import type { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 
 @Resolver(() => LoyaltyProgram)
 export class LoyaltyProgramResolver extends SoftDeletableResolver(LoyaltyProgram) {

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { AddOnProduct } from '../../entities/subscriptions/add-on-product.entity';
 import { AddOnCategory } from '../../entities/subscriptions/enums';

@@ -1,4 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+
+import { afterIdOf } from '../../common/pagination';
 import type { Context } from '../../context';
 import { BillingHistory } from '../../entities/subscriptions/billing-history.entity';
 import { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';
@@ -7,8 +9,7 @@ import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { allowsAccess } from '../../services/subscriptions/limit-rules';
 import { subscriptionService } from '../../services/subscriptions/subscription.service';
-import { afterIdOf } from '../../common/pagination';
-import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
+import { type Connection, ConnectionArgs, toConnection } from '../common/connection';
 import { BillingHistoryConnection, LimitCheck, SubscriptionUsage } from './types/subscription.types';
 
 @Resolver(() => StoreSubscription)

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
 import { Role } from '../../entities/tenancy/enums';

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { Feature } from '../../entities/features/feature.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import { Order } from '../../entities/tenancy/order.entity';

@@ -1,11 +1,12 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../context';
+
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
 import { Role } from '../../entities/tenancy/enums';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import { Store } from '../../entities/tenancy/store.entity';
 import { merchantService } from '../../services/tenancy/merchant.service';
-import { toConnection, type Connection } from '../common/connection';
+import { type Connection, toConnection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
 import {

@@ -1,9 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
+import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Role } from '../../entities/tenancy/enums';
 import { Platform } from '../../entities/tenancy/platform.entity';
 import { Store } from '../../entities/tenancy/store.entity';
-import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { tierService } from '../../services/subscriptions/tier.service';
 import { platformService } from '../../services/tenancy/platform.service';
 import { payload } from '../common/user-error';

@@ -1,10 +1,11 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
-import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { Store } from '../../entities/tenancy/store.entity';
+import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { storeApiKeyService } from '../../services/tenancy/store-api-key.service';
-import { RequireFeature } from '../features/require-feature';
 import { payload } from '../common/user-error';
+import { RequireFeature } from '../features/require-feature';
 import {
   CreateApiKeyInput,
   CreateApiKeyPayload,

@@ -1,15 +1,17 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
-import { Platform } from '../../entities/tenancy/platform.entity';
-import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
-import { Store } from '../../entities/tenancy/store.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
-import { storeReadsService } from '../../services/tenancy/store-reads.service';
+import { Platform } from '../../entities/tenancy/platform.entity';
+import { Store } from '../../entities/tenancy/store.entity';
+import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { storePlatformService } from '../../services/tenancy/store-platform.service';
+import { storeReadsService } from '../../services/tenancy/store-reads.service';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
 import { IdInput } from './types/merchant.types';
+import { StorePayload } from './types/store.types';
 import {
   AddStoreToPlatformInput,
   RemoveStoreFromPlatformPayload,
@@ -17,7 +19,6 @@ import {
   StorePlatformPayload,
   UpdateStorePlatformInput,
 } from './types/store-platform.types';
-import { StorePayload } from './types/store.types';
 
 @Resolver(() => StorePlatform)
 export class StorePlatformResolver extends SoftDeletableResolver(StorePlatform) {

@@ -1,7 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+
 import type { Context } from '../../context';
-import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { Store } from '../../entities/tenancy/store.entity';
+import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { User } from '../../entities/tenancy/user.entity';
 import { teamService } from '../../services/tenancy/team.service';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';

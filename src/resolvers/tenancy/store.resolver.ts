@@ -1,20 +1,21 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../context';
+
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { Role } from '../../entities/tenancy/enums';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
+import { Store } from '../../entities/tenancy/store.entity';
+import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
-import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
-import { Store } from '../../entities/tenancy/store.entity';
 import { ReadsAhead } from '../../loaders/read-ahead';
 import { storeMemberships, storeMerchant } from '../../loaders/relations';
-import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { storeService } from '../../services/tenancy/store.service';
-import { storeReadsService } from '../../services/tenancy/store-reads.service';
 import { storeApiKeyService } from '../../services/tenancy/store-api-key.service';
-import { ConnectionArgs, toConnection, type Connection } from '../common/connection';
+import { storeReadsService } from '../../services/tenancy/store-reads.service';
+import { type Connection, ConnectionArgs, toConnection } from '../common/connection';
 import { SoftDeletableResolver } from '../common/soft-deletable.resolver';
 import { payload } from '../common/user-error';
 import { DeletePayload, IdInput } from './types/merchant.types';

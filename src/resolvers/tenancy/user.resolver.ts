@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+
 import type { Context } from '../../context';
 import { User } from '../../entities/tenancy/user.entity';
 import { authService } from '../../services/auth/auth.service';

@@ -1,9 +1,9 @@
-import type { Context } from '../../context';
-import { hashInvitationToken } from './invitation-token';
-import { asSystem } from '../../db/request-transaction';
 import { DomainError, UserErrorCode } from '../../common/errors';
+import type { Context } from '../../context';
+import { asSystem } from '../../db/request-transaction';
 import { Role } from '../../entities/tenancy/enums';
 import type { User } from '../../entities/tenancy/user.entity';
+import type { LoginRefusal } from '../../limits/login-attempts';
 import { lockPendingInvitation, markInvitationAccepted } from '../../repositories/tenancy/team.repository';
 import {
   findUserWithPasswordByEmail,
@@ -11,8 +11,8 @@ import {
   saveUser,
   stampLastLogin,
 } from '../../repositories/tenancy/user.repository';
-import type { LoginRefusal } from '../../limits/login-attempts';
 import { clock } from '../clock';
+import { hashInvitationToken } from './invitation-token';
 import { hashPassword, verifyPassword } from './password';
 import { signToken } from './token';
 

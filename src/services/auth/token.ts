@@ -1,7 +1,9 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { SignJWT, UnsecuredJWT, decodeJwt, jwtVerify } from 'jose';
-import type { Config } from '../../config';
+
+import { decodeJwt, jwtVerify, SignJWT, UnsecuredJWT } from 'jose';
+
 import { fromGlobalId, toGlobalId } from '../../common/global-id';
+import type { Config } from '../../config';
 
 const ISSUER = 'orion-graphql';
 

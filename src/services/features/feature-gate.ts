@@ -1,12 +1,13 @@
 import type { EntityManager } from 'typeorm';
+
 import { DomainError, UserErrorCode } from '../../common/errors';
-import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
 import { Store } from '../../entities/tenancy/store.entity';
 import { policy } from '../../policy/policy';
 import { allowsAccess } from '../subscriptions/limit-rules';
-import { grantsFeature } from '../subscriptions/subscription-rules';
 import { subscriptionService } from '../subscriptions/subscription.service';
+import { grantsFeature } from '../subscriptions/subscription-rules';
 
 /**
  * The service-level feature check, for GraphQL (through @RequireFeature) and

@@ -1,6 +1,6 @@
-import type { Context } from '../../context';
 import { idOf } from '../../common/global-id';
-import { FeatureCategory, type Feature } from '../../entities/features/feature.entity';
+import type { Context } from '../../context';
+import { type Feature, FeatureCategory } from '../../entities/features/feature.entity';
 import { findSubscriptionOnPlatform } from '../../repositories/subscriptions/subscription.repository';
 import { subscriptionService } from '../subscriptions/subscription.service';
 import { storeService } from '../tenancy/store.service';

@@ -1,16 +1,15 @@
 import type { EntityManager } from 'typeorm';
-import type { Context } from '../../context';
-import { DomainError, InvalidInputError, UserErrorCode, notFound } from '../../common/errors';
+
+import { DomainError, InvalidInputError, notFound, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
 import { LoyaltyTransactionType as Type } from '../../entities/loyalty/enums';
 import { type LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { type LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
-import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';
-import { earningOfCard, lockCard, type CardRef } from '../../repositories/loyalty/card.repository';
+import { type CardRef, earningOfCard, lockCard } from '../../repositories/loyalty/card.repository';
 import { recordCardChange } from '../../repositories/loyalty/card-ledger.repository';
-import { checkStaffPin } from './staff-pin-check';
 import {
   pointsForPurchase,
   pointsToVoid,
@@ -18,6 +17,8 @@ import {
   stampCooldownMinutesLeft,
   stampsUntilReward,
 } from './card-rules';
+import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';
+import { checkStaffPin } from './staff-pin-check';
 
 export interface CounterInput {
   card: CardRef;

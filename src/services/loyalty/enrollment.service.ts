@@ -1,14 +1,16 @@
 import { randomBytes, randomInt } from 'node:crypto';
+
 import type { EntityManager } from 'typeorm';
-import type { Context } from '../../context';
-import { DomainError, InvalidInputError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+
+import { DomainError, InvalidInputError, isUniqueViolation, notFound, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import type { Customer } from '../../entities/tenancy/customer.entity';
 import { visible } from '../../policy/policy';
-import { lockMerchantCustomer, lockStoreCustomerByEmail } from '../../repositories/loyalty/loyalty.repository';
 import { cardOfCustomer } from '../../repositories/loyalty/card.repository';
 import { openCard, welcomeOf } from '../../repositories/loyalty/card-ledger.repository';
+import { lockMerchantCustomer, lockStoreCustomerByEmail } from '../../repositories/loyalty/loyalty.repository';
 import { clock } from '../clock';
 import { loyaltyContextOf, type LoyaltyStore } from './loyalty-access';
 

@@ -1,12 +1,12 @@
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, notFound } from '../../common/errors';
+import { DomainError, notFound, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
-import { allowsAccess } from '../subscriptions/limit-rules';
+import type { Context } from '../../context';
 import { type LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import type { Store } from '../../entities/tenancy/store.entity';
-import { viewerOf } from '../tenancy/scoped';
 import { policy } from '../../policy/policy';
 import { loyaltyContextRow } from '../../repositories/loyalty/loyalty.repository';
+import { allowsAccess } from '../subscriptions/limit-rules';
+import { viewerOf } from '../tenancy/scoped';
 
 /** What loyalty operations use of their store. */
 export type LoyaltyStore = Pick<Store, 'id' | 'merchantId'>;

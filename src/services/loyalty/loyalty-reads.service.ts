@@ -1,23 +1,24 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../../context';
+
 import { AccessDeniedError, InvalidInputError } from '../../common/errors';
+import { afterIdOf, type Listing } from '../../common/pagination';
+import type { Context } from '../../context';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
-import { clock } from '../clock';
-import { afterIdOf, type Listing } from '../../common/pagination';
-import { listPage } from '../../repositories/listing.repository';
 import { policy } from '../../policy/policy';
-import { programStatsRows } from '../../repositories/loyalty/program.repository';
+import { listPage } from '../../repositories/listing.repository';
 import {
   cardKeyOf,
   cardSearchCondition,
   cardsOfProgramCondition,
   lookUpCard,
 } from '../../repositories/loyalty/card.repository';
+import { programStatsRows } from '../../repositories/loyalty/program.repository';
+import { clock } from '../clock';
 import { stampsUntilReward } from './card-rules';
 
 export interface ProgramStats {

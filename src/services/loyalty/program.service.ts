@@ -1,14 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+
+import { DomainError, isUniqueViolation, notFound, UserErrorCode } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
+import type { Context } from '../../context';
 import type { LoyaltyType } from '../../entities/loyalty/enums';
 import type { LoyaltyProgram, PointsReward } from '../../entities/loyalty/loyalty-program.entity';
 import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
-import { clock } from '../clock';
-import { findMerchant, viewerOf } from '../tenancy/scoped';
-import { softDeleteWithCascade } from '../tenancy/soft-delete';
-import { allows, visible, type Access } from '../../policy/policy';
+import { type Access, allows, visible } from '../../policy/policy';
 import {
   createProgram,
   findProgramById,
@@ -22,6 +20,9 @@ import {
   findStaffPin,
   pinHashTaken,
 } from '../../repositories/loyalty/staff-pin.repository';
+import { clock } from '../clock';
+import { findMerchant, viewerOf } from '../tenancy/scoped';
+import { softDeleteWithCascade } from '../tenancy/soft-delete';
 import { hashPin } from './pin';
 
 export interface PointsRewardInput {

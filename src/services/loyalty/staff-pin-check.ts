@@ -1,7 +1,7 @@
-import type { Context } from '../../context';
 import { DomainError, UserErrorCode } from '../../common/errors';
-import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
+import type { Context } from '../../context';
 import type { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
+import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
 import { ensureLockout, readLockout, writeLockout } from '../../repositories/loyalty/staff-pin.repository';
 import { clock } from '../clock';
 import { hashPin } from './pin';

@@ -1,5 +1,5 @@
 import type { StaffPin } from '../../entities/loyalty/staff-pin.entity';
-import { MAX_PIN_ATTEMPTS, PIN_LOCK_MINUTES, judge } from './staff-pin-rules';
+import { judge, MAX_PIN_ATTEMPTS, PIN_LOCK_MINUTES } from './staff-pin-rules';
 
 const now = new Date('2026-12-03T12:00:00Z');
 const pin = { id: 7, staffName: 'Anna' } as StaffPin;

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+
+import { DomainError, isUniqueViolation, notFound, UserErrorCode } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
+import type { Context } from '../../context';
 import type { AddOnProduct } from '../../entities/subscriptions/add-on-product.entity';
 import { AddOnCategory, AddOnStatus, BillingPeriod } from '../../entities/subscriptions/enums';
 import type { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';

@@ -1,6 +1,6 @@
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+import { DomainError, isUniqueViolation, notFound, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
 import type { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
 import type { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';

@@ -1,8 +1,10 @@
 import os from 'node:os';
+
 import type { EntityManager } from 'typeorm';
+
 import type { CapacitySnapshot } from '../../entities/subscriptions/capacity-snapshot.entity';
-import { clock } from '../clock';
 import { capacitySnapshotById, upsertCapacitySnapshot } from '../../repositories/subscriptions/capacity.repository';
+import { clock } from '../clock';
 
 /**
  * CAPACITY_SNAPSHOT: one row per day (re-running the same day refreshes it)

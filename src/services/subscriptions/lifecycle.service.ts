@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
+
+import { DomainError, notFound, UserErrorCode } from '../../common/errors';
 import type { Context } from '../../context';
-import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import type { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { subscriptionsDueForRollover, trialsDueToEnd } from '../../repositories/subscriptions/lifecycle.repository';

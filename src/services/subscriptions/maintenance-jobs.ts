@@ -1,8 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { capacityService } from './capacity.service';
-import { lifecycleService } from './lifecycle.service';
+
 import { expireIdlePoints } from '../../repositories/loyalty/card-ledger.repository';
 import { clock } from '../clock';
+import { capacityService } from './capacity.service';
+import { lifecycleService } from './lifecycle.service';
 
 export enum MaintenanceJob {
   PERIOD_ROLLOVER = 'PERIOD_ROLLOVER',

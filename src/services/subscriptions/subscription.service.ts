@@ -1,14 +1,14 @@
 import type { EntityManager } from 'typeorm';
+
+import { DomainError, notFound, UserErrorCode } from '../../common/errors';
 import type { Context } from '../../context';
-import { DomainError, UserErrorCode, notFound } from '../../common/errors';
 import { SubscriptionStatus } from '../../entities/subscriptions/enums';
 import { StoreAddOn } from '../../entities/subscriptions/store-add-on.entity';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import type { SubscriptionTier } from '../../entities/subscriptions/subscription-tier.entity';
 import { Product } from '../../entities/tenancy/product.entity';
-import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
-import { clock } from '../clock';
+import { StoreUser } from '../../entities/tenancy/store-user.entity';
 import {
   countOrder,
   createSubscription,
@@ -17,7 +17,8 @@ import {
   storeUsage,
 } from '../../repositories/subscriptions/subscription.repository';
 import { tierById } from '../../repositories/subscriptions/tier.repository';
-import { checkLimit, effectiveLimit, upgradeFor, type LimitKind } from './limit-rules';
+import { clock } from '../clock';
+import { checkLimit, effectiveLimit, type LimitKind, upgradeFor } from './limit-rules';
 import { governsStore, grantsFeature } from './subscription-rules';
 
 const DEFAULT_TIER_CODE = 'essential';

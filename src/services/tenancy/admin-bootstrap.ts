@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+
 import type { Config } from '../../config';
 import { withSystemTransaction } from '../../db/request-transaction';
 import { Role } from '../../entities/tenancy/enums';

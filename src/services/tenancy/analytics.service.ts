@@ -1,6 +1,6 @@
-import type { Context } from '../../context';
 import { InvalidInputError } from '../../common/errors';
-import { dailyOrderTotals, type DailyOrderTotals } from '../../repositories/tenancy/analytics.repository';
+import type { Context } from '../../context';
+import { type DailyOrderTotals, dailyOrderTotals } from '../../repositories/tenancy/analytics.repository';
 import { findStore } from './scoped';
 
 const ANALYTICS_TIME_ZONE = 'Europe/Luxembourg';

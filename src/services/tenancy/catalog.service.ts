@@ -1,14 +1,14 @@
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+import { DomainError, isUniqueViolation, notFound, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
 import type { Customer } from '../../entities/tenancy/customer.entity';
 import type { Order } from '../../entities/tenancy/order.entity';
 import type { Product } from '../../entities/tenancy/product.entity';
 import { createOrder, createProduct, productSkuInUse } from '../../repositories/tenancy/catalog.repository';
 import { createCustomer, customerEmailInUse, findStoreCustomer } from '../../repositories/tenancy/customer.repository';
 import { clock } from '../clock';
-import { findStore } from './scoped';
 import { subscriptionService } from '../subscriptions/subscription.service';
+import { findStore } from './scoped';
 
 export interface CreateCustomerInput {
   storeId: string;

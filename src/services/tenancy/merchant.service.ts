@@ -1,17 +1,17 @@
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, AccessDeniedError, isUniqueViolation } from '../../common/errors';
+import { AccessDeniedError, DomainError, isUniqueViolation, UserErrorCode } from '../../common/errors';
 import { toGlobalId } from '../../common/global-id';
+import type { Listing, ListRequest } from '../../common/pagination';
+import type { Context } from '../../context';
+import { Role } from '../../entities/tenancy/enums';
 import { Merchant } from '../../entities/tenancy/merchant.entity';
 import type { User } from '../../entities/tenancy/user.entity';
-import { Role } from '../../entities/tenancy/enums';
+import { deletedRowsFor, policy } from '../../policy/policy';
+import { listPage } from '../../repositories/listing.repository';
 import { createMerchant, reloadMerchant } from '../../repositories/tenancy/merchant.repository';
 import { createUser, userWithEmailExists } from '../../repositories/tenancy/user.repository';
 import { hashPassword } from '../auth/password';
 import { findMerchant, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';
-import type { ListRequest, Listing } from '../../common/pagination';
-import { deletedRowsFor, policy } from '../../policy/policy';
-import { listPage } from '../../repositories/listing.repository';
 
 export interface CreateMerchantInput {
   name: string;

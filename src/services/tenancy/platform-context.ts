@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import type { Platform } from '../../entities/tenancy/platform.entity';
 import type { Store } from '../../entities/tenancy/store.entity';
 import type { Loaders } from '../../loaders/loaders';

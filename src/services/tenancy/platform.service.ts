@@ -1,6 +1,6 @@
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+import { DomainError, isUniqueViolation, notFound, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
 import type { Platform } from '../../entities/tenancy/platform.entity';
 import { findPlatformById, savePlatform } from '../../repositories/tenancy/platform.repository';
 

@@ -1,11 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import type { Context } from '../../context';
+
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
 import type { Merchant } from '../../entities/tenancy/merchant.entity';
 import type { Store } from '../../entities/tenancy/store.entity';
+import { type Access, allows, visible } from '../../policy/policy';
 import { findMerchantById } from '../../repositories/tenancy/merchant.repository';
 import { findStoreById } from '../../repositories/tenancy/store.repository';
-import { allows, visible, type Access } from '../../policy/policy';
 import type { Viewer } from './viewer';
 
 /** The authenticated viewer; resolvers guard with @Authorized, so its absence is a programming error. */

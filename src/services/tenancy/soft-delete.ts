@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+
 import { toGlobalId } from '../../common/global-id';
 import type { SoftDeletableModel } from '../../entities/base';
 import { restoreCascading, softDeleteCascading } from '../../repositories/tenancy/soft-delete.repository';

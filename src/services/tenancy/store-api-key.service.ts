@@ -1,18 +1,18 @@
-import type { Context } from '../../context';
 import { AccessDeniedError, DomainError, UserErrorCode } from '../../common/errors';
 import { idOf } from '../../common/global-id';
+import type { Context } from '../../context';
+import { type Store } from '../../entities/tenancy/store.entity';
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
+import { policy, visible } from '../../policy/policy';
 import {
   createApiKey,
   lockApiKey,
   markApiKeyRevoked,
   reloadApiKey,
 } from '../../repositories/tenancy/store-api-key.repository';
-import { type Store } from '../../entities/tenancy/store.entity';
 import { API_KEY_FEATURE, newApiKey } from '../auth/api-key';
 import { clock } from '../clock';
 import { assertFeature } from '../features/feature-gate';
-import { policy, visible } from '../../policy/policy';
 import { findStore, viewerOf } from './scoped';
 
 export interface CreateApiKeyInput {

@@ -1,9 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, isUniqueViolation, notFound } from '../../common/errors';
+
+import { DomainError, isUniqueViolation, notFound, UserErrorCode } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
+import type { Context } from '../../context';
 import type { Store } from '../../entities/tenancy/store.entity';
 import type { StorePlatform } from '../../entities/tenancy/store-platform.entity';
+import { policy } from '../../policy/policy';
+import { findStoreById } from '../../repositories/tenancy/store.repository';
 import {
   clearPrimaryMembership,
   createMembership,
@@ -13,11 +16,9 @@ import {
   saveMembership,
   softDeleteMembership,
 } from '../../repositories/tenancy/store-platform.repository';
-import { findStoreById } from '../../repositories/tenancy/store.repository';
-import { findStore, viewerOf } from './scoped';
-import { policy } from '../../policy/policy';
 import { subscriptionService } from '../subscriptions/subscription.service';
 import { isOpen } from './platform-rules';
+import { findStore, viewerOf } from './scoped';
 
 export interface AddStoreToPlatformInput {
   storeId: string;

@@ -1,18 +1,19 @@
 import type { EntityTarget } from 'typeorm';
-import type { Context } from '../../context';
+
 import { AccessDeniedError } from '../../common/errors';
+import { afterIdOf, type Listing } from '../../common/pagination';
+import type { Context } from '../../context';
+import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
 import { Order } from '../../entities/tenancy/order.entity';
 import { Product } from '../../entities/tenancy/product.entity';
+import { Store } from '../../entities/tenancy/store.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
-import { Store } from '../../entities/tenancy/store.entity';
-import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
 import { storeMemberships } from '../../loaders/relations';
 import { policy } from '../../policy/policy';
-import { governsStore } from '../subscriptions/subscription-rules';
 import { subscriptionService } from '../subscriptions/subscription.service';
-import { afterIdOf, type Listing } from '../../common/pagination';
+import { governsStore } from '../subscriptions/subscription-rules';
 import { platformService } from './platform.service';
 
 /**

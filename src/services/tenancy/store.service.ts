@@ -1,20 +1,20 @@
-import type { Context } from '../../context';
-import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
+import { DomainError, isUniqueViolation, UserErrorCode } from '../../common/errors';
 import { idOf, toGlobalId } from '../../common/global-id';
+import type { Listing, ListRequest } from '../../common/pagination';
+import type { Context } from '../../context';
 import { Store } from '../../entities/tenancy/store.entity';
-import type { ListRequest, Listing } from '../../common/pagination';
 import type { Selection } from '../../loaders/read-ahead';
 import { deletedRowsFor } from '../../policy/policy';
-import { listPage, type Condition } from '../../repositories/listing.repository';
+import { type Condition, listPage } from '../../repositories/listing.repository';
 import { merchantIsLive } from '../../repositories/tenancy/merchant.repository';
 import {
   createStore,
   reloadStore,
   saveStore,
   storeCodeInUse,
-  storeSubdomainInUse,
   storesOfMerchantCondition,
   storesOnPlatformCondition,
+  storeSubdomainInUse,
 } from '../../repositories/tenancy/store.repository';
 import { findMerchant, findStore, viewerOf } from './scoped';
 import { restoreWithCascade, softDeleteWithCascade } from './soft-delete';

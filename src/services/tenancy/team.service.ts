@@ -1,16 +1,16 @@
+import { DomainError, isUniqueViolation, UserErrorCode } from '../../common/errors';
 import type { Context } from '../../context';
-import { DomainError, UserErrorCode, isUniqueViolation } from '../../common/errors';
-import { StoreRole, Role } from '../../entities/tenancy/enums';
+import { Role, StoreRole } from '../../entities/tenancy/enums';
 import type { StoreUser } from '../../entities/tenancy/store-user.entity';
 import { User } from '../../entities/tenancy/user.entity';
 import { createInvitation, isStoreTeamMember } from '../../repositories/tenancy/team.repository';
 import { createUser, findUserByEmail } from '../../repositories/tenancy/user.repository';
-import { clock } from '../clock';
 import { hashInvitationToken, newInvitationToken } from '../auth/invitation-token';
+import { clock } from '../clock';
+import { assertFeature } from '../features/feature-gate';
+import { subscriptionService } from '../subscriptions/subscription.service';
 import { invitee, seesAccount } from './invitee';
 import { findStore } from './scoped';
-import { subscriptionService } from '../subscriptions/subscription.service';
-import { assertFeature } from '../features/feature-gate';
 
 const INVITATION_DAYS = 7;
 

@@ -1,12 +1,13 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
 import { IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+
 import { LoyaltyCard } from '../../../entities/loyalty/loyalty-card.entity';
 import { PointsReward } from '../../../entities/loyalty/loyalty-program.entity';
 import { LoyaltyTransaction } from '../../../entities/loyalty/loyalty-transaction.entity';
 import { Customer } from '../../../entities/tenancy/customer.entity';
-import { CustomerDetailsInput } from '../../tenancy/types/catalog.types';
 import { Payload } from '../../common/user-error';
+import { CustomerDetailsInput } from '../../tenancy/types/catalog.types';
 
 @InputType('CardRef', { description: 'Exactly one of id, cardNumber or qrCodeData' })
 export class CardRefInput {

@@ -1,5 +1,3 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { GraphQLHexColorCode, GraphQLNonNegativeInt, GraphQLPositiveInt, GraphQLURL } from 'graphql-scalars';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -12,6 +10,9 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { GraphQLHexColorCode, GraphQLNonNegativeInt, GraphQLPositiveInt, GraphQLURL } from 'graphql-scalars';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+
 import { LoyaltyType } from '../../../entities/loyalty/enums';
 import { LoyaltyCard } from '../../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../../entities/loyalty/loyalty-program.entity';

@@ -1,6 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
 import { IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+
 import { AddOnProduct } from '../../../entities/subscriptions/add-on-product.entity';
 import { AddOnCategory, BillingPeriod } from '../../../entities/subscriptions/enums';
 import { StoreAddOn } from '../../../entities/subscriptions/store-add-on.entity';

@@ -1,6 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
 import { GraphQLNonNegativeInt, GraphQLPositiveInt } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+
 import { StoreSubscription } from '../../../entities/subscriptions/store-subscription.entity';
 import { SubscriptionTier } from '../../../entities/subscriptions/subscription-tier.entity';
 import { MaintenanceJob } from '../../../services/subscriptions/maintenance-jobs';

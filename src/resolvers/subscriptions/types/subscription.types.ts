@@ -1,8 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+
 import { UserErrorCode } from '../../../common/errors';
+import { Feature } from '../../../entities/features/feature.entity';
 import { BillingHistory } from '../../../entities/subscriptions/billing-history.entity';
 import { SubscriptionTier } from '../../../entities/subscriptions/subscription-tier.entity';
-import { Feature } from '../../../entities/features/feature.entity';
 import { ConnectionType } from '../../common/connection';
 
 @ObjectType({ simpleResolvers: true, description: 'Use of one limit in the current period; limit null = unlimited' })

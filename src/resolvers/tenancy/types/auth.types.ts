@@ -1,6 +1,7 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
-import { GraphQLEmailAddress } from 'graphql-scalars';
 import { IsOptional, Length, MaxLength } from 'class-validator';
+import { GraphQLEmailAddress } from 'graphql-scalars';
+import { Field, InputType, ObjectType } from 'type-graphql';
+
 import { User } from '../../../entities/tenancy/user.entity';
 import { Payload } from '../../common/user-error';
 

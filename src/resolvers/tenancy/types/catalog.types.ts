@@ -1,6 +1,7 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { GraphQLEmailAddress, GraphQLNonNegativeInt } from 'graphql-scalars';
 import { IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { GraphQLEmailAddress, GraphQLNonNegativeInt } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
 import { Customer } from '../../../entities/tenancy/customer.entity';
 import { Order } from '../../../entities/tenancy/order.entity';
 import { Product } from '../../../entities/tenancy/product.entity';

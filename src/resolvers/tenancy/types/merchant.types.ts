@@ -1,10 +1,11 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { GraphQLEmailAddress } from 'graphql-scalars';
 import { IsOptional, Length, ValidateNested } from 'class-validator';
+import { GraphQLEmailAddress } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
 import { Merchant } from '../../../entities/tenancy/merchant.entity';
 import { User } from '../../../entities/tenancy/user.entity';
-import { Payload } from '../../common/user-error';
 import { ConnectionType } from '../../common/connection';
+import { Payload } from '../../common/user-error';
 
 @InputType()
 export class MerchantOwnerInput {

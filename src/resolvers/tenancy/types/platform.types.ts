@@ -1,6 +1,7 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { IsOptional, Length, Matches } from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
 import { Platform } from '../../../entities/tenancy/platform.entity';
 import { Payload } from '../../common/user-error';
 

@@ -1,5 +1,6 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { Length } from 'class-validator';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
 import { StoreApiKey } from '../../../entities/tenancy/store-api-key.entity';
 import { Payload } from '../../common/user-error';
 

@@ -1,6 +1,7 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { IsOptional, Matches, MaxLength } from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
 import { StorePlatform } from '../../../entities/tenancy/store-platform.entity';
 import { Payload } from '../../common/user-error';
 import { SUBDOMAIN_MESSAGE, SUBDOMAIN_PATTERN } from './store.types';

@@ -1,11 +1,12 @@
-import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { IsOptional, Length, Matches, MaxLength } from 'class-validator';
-import { Store } from '../../../entities/tenancy/store.entity';
+import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
+
 import { Customer } from '../../../entities/tenancy/customer.entity';
-import { Product } from '../../../entities/tenancy/product.entity';
 import { Order } from '../../../entities/tenancy/order.entity';
-import { Payload } from '../../common/user-error';
+import { Product } from '../../../entities/tenancy/product.entity';
+import { Store } from '../../../entities/tenancy/store.entity';
 import { ConnectionArgs, ConnectionType } from '../../common/connection';
+import { Payload } from '../../common/user-error';
 
 export const SUBDOMAIN_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const SUBDOMAIN_MESSAGE = 'subdomain must be letters, digits and inner hyphens (at most 63)';

@@ -1,6 +1,7 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { GraphQLEmailAddress } from 'graphql-scalars';
 import { IsOptional, Length } from 'class-validator';
+import { GraphQLEmailAddress } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
 import { StoreRole } from '../../../entities/tenancy/enums';
 import { StoreUser } from '../../../entities/tenancy/store-user.entity';
 import { Payload } from '../../common/user-error';
