@@ -2,8 +2,8 @@ import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } fro
 
 import type { Context } from '../../context';
 import { analyticsService } from '../../services/tenancy/analytics.service';
+import { RequireFeature } from '../common/require-feature';
 import { Payload, payload } from '../common/user-error';
-import { RequireFeature } from './require-feature';
 
 @ObjectType({
   simpleResolvers: true,

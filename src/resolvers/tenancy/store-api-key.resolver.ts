@@ -4,8 +4,8 @@ import type { Context } from '../../context';
 import { Store } from '../../entities/tenancy/store.entity';
 import { StoreApiKey } from '../../entities/tenancy/store-api-key.entity';
 import { storeApiKeyService } from '../../services/tenancy/store-api-key.service';
+import { RequireFeature } from '../common/require-feature';
 import { payload } from '../common/user-error';
-import { RequireFeature } from '../features/require-feature';
 import {
   CreateApiKeyInput,
   CreateApiKeyPayload,

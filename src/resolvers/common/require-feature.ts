@@ -2,7 +2,7 @@ import { type MiddlewareFn, UseMiddleware } from 'type-graphql';
 
 import type { Context } from '../../context';
 import { assertStoreOperationFeature } from '../../services/features/feature-gate';
-import { payload } from '../common/user-error';
+import { payload } from './user-error';
 
 /**
  * Gates an operation whose payload has `userErrors` on a tier feature of the
