@@ -1,5 +1,4 @@
-import { type FieldNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
-
+import { selectionOf } from '../../test/support/selection';
 import { Merchant } from '../entities/tenancy/merchant.entity';
 import { Store } from '../entities/tenancy/store.entity';
 import { StorePlatform } from '../entities/tenancy/store-platform.entity';
@@ -20,18 +19,6 @@ class StoreFields {
   primaryPlatform(): void {}
 }
 void StoreFields;
-
-/** What the resolver of the operation's first root field would get as its info. */
-function selectionOf(document: string) {
-  const parsed = parse(document);
-  const operation = parsed.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-  const fragments = Object.fromEntries(
-    parsed.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((f) => [f.name.value, f]),
-  );
-  return { fieldNodes: [operation.selectionSet.selections[0] as FieldNode], fragments };
-}
 
 const readAhead = (document: string) => readAheadFor(Store, selectionOf(document), ['edges', 'node']);
 

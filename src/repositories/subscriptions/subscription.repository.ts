@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 
 import { updateReturning } from '../../db/update-returning';
 import { StoreSubscription } from '../../entities/subscriptions/store-subscription.entity';
-import { Platform } from '../../entities/tenancy/platform.entity';
 import { Product } from '../../entities/tenancy/product.entity';
 import { StorePlatform } from '../../entities/tenancy/store-platform.entity';
 import { StoreUser } from '../../entities/tenancy/store-user.entity';
@@ -19,18 +18,33 @@ import { allowsAccessSql, effectiveLimitSql, governsStoreSql } from './subscript
  * The maintenance jobs' reads are in lifecycle.repository.ts.
  */
 
+/**
+ * The subscription of the store's membership that `membership` (an SQL
+ * condition on `sp`, with its named `parameters`) picks, row-locked when
+ * `lock` is set.
+ */
+function subscriptionOfStore(
+  em: EntityManager,
+  storeId: number,
+  membership: string,
+  parameters: Record<string, unknown>,
+  lock: boolean,
+): Promise<StoreSubscription | null> {
+  const qb = em
+    .createQueryBuilder(StoreSubscription, 'sub')
+    .innerJoin('store_platforms', 'sp', `sp.id = sub.store_platform_id AND ${membership}`)
+    .where('sp.store_id = :storeId', { ...parameters, storeId });
+  if (lock) qb.setLock('pessimistic_write', undefined, ['sub']);
+  return qb.getOne();
+}
+
 /** The subscription of the store's governing membership (`governsStore`), row-locked when `lock` is set. */
 export function findGoverningSubscription(
   em: EntityManager,
   storeId: number,
   lock: boolean,
 ): Promise<StoreSubscription | null> {
-  const qb = em
-    .createQueryBuilder(StoreSubscription, 'sub')
-    .innerJoin('store_platforms', 'sp', `sp.id = sub.store_platform_id AND ${governsStoreSql('sp')}`)
-    .where('sp.store_id = :storeId', { storeId });
-  if (lock) qb.setLock('pessimistic_write', undefined, ['sub']);
-  return qb.getOne();
+  return subscriptionOfStore(em, storeId, governsStoreSql('sp'), {}, lock);
 }
 
 const ORDER_LIMIT = effectiveLimitSql('orders', 'sub');
@@ -67,13 +81,9 @@ export function findSubscriptionOnPlatform(
   platformCode: string,
   lock: boolean,
 ): Promise<StoreSubscription | null> {
-  const qb = em
-    .createQueryBuilder(StoreSubscription, 'sub')
-    .innerJoin(StorePlatform, 'sp', 'sp.id = sub.store_platform_id AND sp.deleted_at IS NULL')
-    .innerJoin(Platform, 'p', 'p.id = sp.platform_id')
-    .where('sp.store_id = :storeId AND p.code = :platformCode', { storeId, platformCode });
-  if (lock) qb.setLock('pessimistic_write', undefined, ['sub']);
-  return qb.getOne();
+  const onPlatform =
+    'sp.deleted_at IS NULL AND sp.platform_id = (SELECT p.id FROM platforms p WHERE p.code = :platformCode)';
+  return subscriptionOfStore(em, storeId, onPlatform, { platformCode }, lock);
 }
 
 /** Reads the subscription with this id, row-locked until the transaction ends (null: none). */
