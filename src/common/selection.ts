@@ -1,31 +1,55 @@
-import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import {
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
 
-/** The fields named `name` that these selection sets select, through inline fragments and fragment spreads. */
+/**
+ * The one walk of a selection set: `visit` gets each field it selects
+ * directly, through inline fragments and fragment spreads, with the type
+ * condition in force (the innermost fragment's that names one; null outside
+ * any). Each named fragment is followed once per `visited` set, however often
+ * it is spread: what it selects is found the first time (following every
+ * spread anew made `...F1 ...F1` chains cost 2^n). `measure`
+ * (src/graphql-rules.ts) asks another question, what the expanded operation
+ * costs, and counts every spread.
+ */
+export function forEachField(
+  set: SelectionSetNode,
+  fragment: (name: string) => FragmentDefinitionNode | undefined,
+  visit: (field: FieldNode, typeCondition: string | null) => void,
+  visited: Set<string> = new Set(),
+  typeCondition: string | null = null,
+): void {
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) {
+      visit(selection, typeCondition);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const condition = selection.typeCondition?.name.value ?? typeCondition;
+      forEachField(selection.selectionSet, fragment, visit, visited, condition);
+    } else if (!visited.has(selection.name.value)) {
+      visited.add(selection.name.value);
+      const definition = fragment(selection.name.value);
+      if (definition)
+        forEachField(definition.selectionSet, fragment, visit, visited, definition.typeCondition.name.value);
+    }
+  }
+}
+
+/** The fields named `name` that these selection sets select (see forEachField). */
 function fieldsNamed(
   sets: readonly SelectionSetNode[],
   name: string,
   fragments: GraphQLResolveInfo['fragments'],
 ): FieldNode[] {
   const found: FieldNode[] = [];
-  // Each fragment once, however often it is spread: what it selects is found the first time (following every
-  // spread anew made `...F1 ...F1` chains cost 2^n).
   const visited = new Set<string>();
-  const visit = (set: SelectionSetNode): void => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === name) found.push(selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet);
-      } else {
-        const fragment = fragments[selection.name.value];
-        if (fragment && !visited.has(fragment.name.value)) {
-          visited.add(fragment.name.value);
-          visit(fragment.selectionSet);
-        }
-      }
-    }
-  };
-  for (const set of sets) visit(set);
+  const fragment = (fragmentName: string): FragmentDefinitionNode | undefined => fragments[fragmentName];
+  for (const set of sets) {
+    forEachField(set, fragment, (field) => field.name.value === name && found.push(field), visited);
+  }
   return found;
 }
 

@@ -17,6 +17,8 @@ import {
   type ValueNode,
 } from 'graphql';
 
+import { forEachField } from '../common/selection';
+
 /**
  * The cost formula (Shopify's model), the one definition both the price
  * asked before execution and the price of what was returned are computed
@@ -154,24 +156,22 @@ export class CostPlan {
 
     const byKey = new Map<string, { field: FieldNode; sets: SelectionSetNode[]; owner: GraphQLCompositeType }>();
     const visited = new Set<string>();
-    const collect = (set: SelectionSetNode, owner: GraphQLCompositeType) => {
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) {
-          if (selection.name.value.startsWith('__')) continue; // introspection is free
-          const key = selection.alias?.value ?? selection.name.value;
+    const fragment = (name: string) => this.fragments.get(name);
+    for (const set of selectionSets) {
+      forEachField(
+        set,
+        fragment,
+        (field, condition) => {
+          if (field.name.value.startsWith('__')) return; // introspection is free
+          const owner = (condition && this.typeCondition(condition)) || type;
+          const key = field.alias?.value ?? field.name.value;
           let slot = byKey.get(key);
-          if (!slot) byKey.set(key, (slot = { field: selection, sets: [], owner }));
-          if (selection.selectionSet) slot.sets.push(selection.selectionSet);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          collect(selection.selectionSet, this.typeCondition(selection.typeCondition?.name.value) ?? owner);
-        } else if (!visited.has(selection.name.value)) {
-          visited.add(selection.name.value);
-          const fragment = this.fragments.get(selection.name.value);
-          if (fragment) collect(fragment.selectionSet, this.typeCondition(fragment.typeCondition.name.value) ?? owner);
-        }
-      }
-    };
-    for (const set of selectionSets) collect(set, type);
+          if (!slot) byKey.set(key, (slot = { field, sets: [], owner }));
+          if (field.selectionSet) slot.sets.push(field.selectionSet);
+        },
+        visited,
+      );
+    }
 
     const plan: Plan = { entries: [], priced: [] };
     if (memoKey) this.plans.set(memoKey, plan);
