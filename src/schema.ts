@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { type AuthChecker, buildSchema } from 'type-graphql';
 
@@ -82,4 +82,13 @@ export function createSchema(options: { testClock?: boolean } = {}): Promise<Gra
     validateFn: validateArgument,
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
   });
+}
+
+/**
+ * The schema as committed SDL (schema.graphql): types and fields sorted by
+ * name, so that the text depends on the schema alone, never on the order in
+ * which modules happened to register their types.
+ */
+export async function schemaSdl(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await createSchema()))}\n`;
 }
