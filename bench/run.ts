@@ -1,19 +1,23 @@
 /**
- * `npm run bench`: our server against PostGraphile v4 and a raw node:http + pg
- * baseline, on an already seeded database (`npm run seed:bench`).
+ * `npm run bench`: our server against PostGraphile v4, PostGraphile v5 and a
+ * raw node:http + pg baseline, on an already seeded database
+ * (`npm run seed:bench`).
  *
- * Starts the three as child processes on free 127.0.0.1 ports, checks that
- * they answer the same thing, drives each scenario with autocannon at each
- * concurrency (targets alternating, several repeats), then the loyalty write
- * scenario on our server alone with a ledger check, and prints (and writes to
+ * Starts the four as child processes on free 127.0.0.1 ports, checks that
+ * they answer the same thing, drives each scenario at each concurrency with
+ * autocannon in a load process of its own (bench/loadgen.ts; this process
+ * only orchestrates), the targets alternated within each cell (A, B, C, D,
+ * A, B, C, D, … over the repeats), then the loyalty write scenario on our
+ * server alone with a ledger check, and prints (and writes to
  * bench/last-results.md) the medians of the repeats and our ratio to each
- * peer. Environment: see `settings()` (bench/run/settings.ts).
+ * peer with its spread over the repeats. Environment: see `settings()`
+ * (bench/run/settings.ts).
  *
  * One concern per module under bench/run/: settings (environment), util
  * (small helpers), processes (the servers as child processes), workloads
  * (what each target is asked), equivalence (same answers before timing),
  * statements (the statement counts of shapes no load scenario times),
- * load (autocannon runs), database (preflight, fixture, ledger check), login
+ * load (one run by the load process), database (preflight, fixture, ledger check), login
  * (our server's token) and report (table, targets, bench/last-results.md).
  */
 import fs from 'node:fs';
@@ -25,7 +29,7 @@ import type { LedgerCheck } from './run/database';
 import { ledgerCheck, lookupCards, preflight, stampPool, withDb } from './run/database';
 import { checkEquivalence } from './run/equivalence';
 import type { Run } from './run/load';
-import { describeRun, load } from './run/load';
+import { describeRun, load, shareFixture } from './run/load';
 import { login } from './run/login';
 import type { Child } from './run/processes';
 import { children, compilePeers, logTail, ROOT, startChild, stopChildren, waitReady } from './run/processes';
@@ -34,7 +38,7 @@ import type { TargetName } from './run/settings';
 import { READ_SCENARIOS, settings, TARGETS, UsageError, WRITE_SCENARIO } from './run/settings';
 import { errorMessage, fmt, freePort } from './run/util';
 import type { Fixture } from './run/workloads';
-import { readWorkload, writeTally, writeWorkload } from './run/workloads';
+import { writeTally } from './run/workloads';
 
 async function main(): Promise<void> {
   const s = settings();
@@ -70,9 +74,11 @@ async function main(): Promise<void> {
   if (stamp.inconsistent)
     console.log(`warning: ${stamp.inconsistent} cards whose seeded ledger != balances were left out`);
 
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical CPUs, Node ${process.version}`);
   const runsPerRepeat = s.connections.length * (readScenarios.length * TARGETS.length + (writeOn ? 1 : 0));
   const warmups = (readScenarios.length * TARGETS.length + (writeOn ? 1 : 0)) * s.warmupSeconds;
-  const estimate = runsPerRepeat * s.repeats * (s.seconds + 1) + warmups + 60;
+  const estimate = runsPerRepeat * s.repeats * (s.seconds + 2) + warmups + 60; // + 2 s: a load process starts per run
   console.log(
     `plan: ${s.repeats} repeats × ${runsPerRepeat} runs of ${s.seconds} s at ${s.connections.join(' and ')} connections ` +
       `(+ ${s.warmupSeconds} s warm-up per target and scenario): about ${Math.ceil(estimate / 60)} min`,
@@ -89,7 +95,12 @@ async function main(): Promise<void> {
   // 2. The servers.
   const scripts = compilePeers();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orion-bench-'));
-  const ports = { orion: await freePort(), postgraphile: await freePort(), baseline: await freePort() };
+  const ports: Record<TargetName, number> = {
+    orion: await freePort(),
+    postgraphile: await freePort(),
+    postgraphile5: await freePort(),
+    baseline: await freePort(),
+  };
   const secret = (label: string) =>
     process.env[label] || `bench-${label.toLowerCase()}-${Math.random().toString(36).slice(2)}-0123456789abcdef`;
   const orion = startChild(
@@ -111,28 +122,28 @@ async function main(): Promise<void> {
     logDir,
   );
   const peerEnv = { DATABASE_URL: s.databaseUrl, DB_POOL_SIZE: String(s.poolSize), NODE_ENV: 'production' };
-  const postgraphile = startChild(
-    'postgraphile',
-    scripts.postgraphile,
-    { ...peerEnv, POSTGRAPHILE_RLS: s.postgraphileRls ? '1' : '0', POSTGRAPHILE_USER_ID: String(info.adminId) },
-    ports.postgraphile,
-    logDir,
-  );
+  const pgEnv = {
+    ...peerEnv,
+    POSTGRAPHILE_RLS: s.postgraphileRls ? '1' : '0',
+    POSTGRAPHILE_USER_ID: String(info.adminId),
+  };
+  const postgraphile = startChild('postgraphile', scripts.postgraphile, pgEnv, ports.postgraphile, logDir);
+  const postgraphile5 = startChild('postgraphile5', scripts.postgraphile5, pgEnv, ports.postgraphile5, logDir);
   const baseline = startChild('baseline', scripts.baseline, peerEnv, ports.baseline, logDir);
-  const byName: Record<TargetName, Child> = { orion, postgraphile, baseline };
-  console.log(
-    `servers: orion :${ports.orion}, postgraphile :${ports.postgraphile}, baseline :${ports.baseline}; logs in ${logDir}`,
-  );
+  const byName: Record<TargetName, Child> = { orion, postgraphile, postgraphile5, baseline };
+  console.log(`servers: ${TARGETS.map((t) => `${t} :${ports[t]}`).join(', ')}; logs in ${logDir}`);
+  const graphqlReady = (port: number) => async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
+    return res.ok;
+  };
   await Promise.all([
     waitReady(orion, async () => (await fetch(`http://127.0.0.1:${ports.orion}/healthz`)).ok),
-    waitReady(postgraphile, async () => {
-      const res = await fetch(`http://127.0.0.1:${ports.postgraphile}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"query":"{ __typename }"}',
-      });
-      return res.ok;
-    }),
+    waitReady(postgraphile, graphqlReady(ports.postgraphile)),
+    waitReady(postgraphile5, graphqlReady(ports.postgraphile5)),
     waitReady(baseline, async () => (await fetch(`http://127.0.0.1:${ports.baseline}/healthz`)).ok),
   ]);
   console.log(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -140,26 +151,25 @@ async function main(): Promise<void> {
   // 3. Log in, check the answers agree.
   const token = await login(ports.orion, s.adminEmail, s.adminPassword);
   const fx: Fixture = { token, cardNumbers, stampPool: stamp.pool };
-  const equivalence = await checkEquivalence(ports, fx, s.scenarios);
+  shareFixture(fx, logDir);
+  const equivalence = await checkEquivalence(ports, fx, s.scenarios, s.databaseUrl);
   if (equivalence.length) for (const note of equivalence) console.log(`warning: ${note}`);
   else if (readScenarios.length) console.log('answers: all targets answer the same stores and cards');
 
-  // 4. Warm up, then the measured repeats, targets alternating (the order rotates each repeat).
+  // 4. Warm up, then the measured runs: within each (connections, scenario) cell the targets alternate,
+  // A, B, C, D, A, B, C, D, … once per repeat, so the runs compared in one repeat are seconds apart.
   const runs: Run[] = [];
   if (s.warmupSeconds > 0 && readScenarios.length > 0) {
     for (const scenario of readScenarios) {
-      for (const target of TARGETS) {
-        await load(byName[target], readWorkload(scenario, target, fx), maxConn, s.warmupSeconds);
-      }
+      for (const target of TARGETS) await load(byName[target], scenario, maxConn, s.warmupSeconds);
     }
     console.log(`warm-up done (${s.warmupSeconds} s per target and scenario at ${maxConn} connections)`);
   }
-  for (let repeat = 1; repeat <= s.repeats; repeat++) {
-    const order = TARGETS.map((_, i) => TARGETS[(i + repeat - 1) % TARGETS.length]);
-    for (const connections of s.connections) {
-      for (const scenario of readScenarios) {
-        for (const target of order) {
-          const result = await load(byName[target], readWorkload(scenario, target, fx), connections, s.seconds);
+  for (const connections of s.connections) {
+    for (const scenario of readScenarios) {
+      for (let repeat = 1; repeat <= s.repeats; repeat++) {
+        for (const target of TARGETS) {
+          const result = await load(byName[target], scenario, connections, s.seconds);
           const run: Run = { scenario, target, connections, repeat, ...result };
           runs.push(run);
           console.log(`[repeat ${repeat}] ${describeRun(run)}`);
@@ -171,14 +181,13 @@ async function main(): Promise<void> {
   // 5. Writes, our server only, after every read run (they grow the ledger the reads would see).
   let ledger: LedgerCheck | null = null;
   if (writeOn) {
-    const workload = writeWorkload(fx);
     if (s.warmupSeconds > 0) {
-      await load(orion, workload, maxConn, s.warmupSeconds);
+      await load(orion, WRITE_SCENARIO, maxConn, s.warmupSeconds);
       writeTally.cutAtEnd += maxConn;
     }
-    for (let repeat = 1; repeat <= s.repeats; repeat++) {
-      for (const connections of s.connections) {
-        const result = await load(orion, workload, connections, s.seconds);
+    for (const connections of s.connections) {
+      for (let repeat = 1; repeat <= s.repeats; repeat++) {
+        const result = await load(orion, WRITE_SCENARIO, connections, s.seconds);
         writeTally.cutAtEnd += connections; // at most one request per connection is cut when a run ends
         const run: Run = { scenario: WRITE_SCENARIO, target: 'orion', connections, repeat, ...result };
         runs.push(run);

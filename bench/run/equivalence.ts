@@ -1,4 +1,6 @@
 /** Equivalence: each target must answer the same thing before we time it. */
+import { STORES_SQL_REFERENCE } from '../baseline';
+import { withDb } from './database';
 import type { ScenarioName, TargetName } from './settings';
 import { READ_SCENARIOS, TARGETS } from './settings';
 import { probeStatements } from './statements';
@@ -13,9 +15,11 @@ interface NormalStore {
   platforms: Array<{ platform: string; isPrimary: boolean; tier: string | null; features: string[] | null }>;
 }
 
+const isPostgraphile = (target: TargetName) => target === 'postgraphile' || target === 'postgraphile5';
+
 function normalStores(target: TargetName, body: Json): NormalStore[] {
   const sortPlatforms = (ps: NormalStore['platforms']) => ps.sort((a, b) => a.platform.localeCompare(b.platform));
-  if (target === 'postgraphile') {
+  if (isPostgraphile(target)) {
     return body.data.allStores.nodes.map((s: Json) => ({
       storeCode: s.storeCode,
       name: s.name,
@@ -51,7 +55,7 @@ function normalCard(target: TargetName, body: Json): Json {
     target === 'orion' ? body.data.loyaltyCard : target === 'baseline' ? body.card : body.data.allLoyaltyCards.nodes[0];
   if (!card) return null;
   const program = card.program ?? card.loyaltyProgramByProgramId;
-  const customer = target === 'postgraphile' ? card.customerByCustomerId : card.customer;
+  const customer = isPostgraphile(target) ? card.customerByCustomerId : card.customer;
   return {
     cardNumber: card.cardNumber,
     stampCount: card.stampCount,
@@ -108,10 +112,18 @@ export const probedStatements = new Map<string, number[]>();
 /**
  * Asks every target the same questions once and compares the answers to the
  * baseline's; keeps the statements each answer took (the only count the peers
- * give: their timed runs are not counted). Then asks our server the statement
- * probes (bench/run/statements.ts), whatever the scenarios.
+ * give: their timed runs are not counted). The baseline's page of stores must
+ * also be, once parsed and serialised again, byte for byte the answer of the
+ * plain statement it was optimised from (STORES_SQL_REFERENCE: no prepared
+ * statement, the tier's features built per membership). Then asks our server
+ * the statement probes (bench/run/statements.ts), whatever the scenarios.
  */
-export async function checkEquivalence(ports: Record<TargetName, number>, fx: Fixture, scenarios: ScenarioName[]) {
+export async function checkEquivalence(
+  ports: Record<TargetName, number>,
+  fx: Fixture,
+  scenarios: ScenarioName[],
+  databaseUrl: string,
+) {
   const notes: string[] = [];
   for (const scenario of READ_SCENARIOS) {
     if (!scenarios.includes(scenario)) continue;
@@ -130,8 +142,23 @@ export async function checkEquivalence(ports: Record<TargetName, number>, fx: Fi
         }
         const body = JSON.parse(probe.body);
         answers[target] = scenario === 'card_lookup' ? normalCard(target, body) : normalStores(target, body);
+        if (target === 'baseline' && scenario !== 'card_lookup') {
+          const first = scenario === 'stores100' ? 100 : 20;
+          const reference = await withDb(databaseUrl, async (db) => {
+            const { rows } = await db.query<{ body: string }>(STORES_SQL_REFERENCE, [first]);
+            return rows[0].body;
+          });
+          if (JSON.stringify(body) !== JSON.stringify(JSON.parse(reference))) {
+            notes.push(
+              `${scenario}: the baseline's answer is not its reference statement's, byte for byte after re-serialising ` +
+                `(at ${firstDifference(body, JSON.parse(reference))})`,
+            );
+          } else {
+            console.log(`answers: the baseline's ${scenario} equals its reference statement's byte for byte`);
+          }
+        }
       }
-      for (const target of ['orion', 'postgraphile'] as const) {
+      for (const target of ['orion', 'postgraphile', 'postgraphile5'] as const) {
         const diff = firstDifference(answers[target], answers.baseline);
         if (diff) notes.push(`${scenario}: ${target} differs from the baseline at ${diff}`);
       }

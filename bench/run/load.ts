@@ -1,11 +1,22 @@
-/** Load: one timed run of a workload against a server with autocannon, and its one-line summary. */
-import autocannon from 'autocannon';
+/**
+ * Load: one timed run of a workload against a server, by the load generator
+ * in a process of its own (bench/loadgen.ts, compiled to dist/bench), and its
+ * one-line summary. This process only starts it, samples the server's memory
+ * (a /proc read every 250 ms) and reads its one line of JSON.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
+import type { LoadResult, LoadSpec } from '../loadgen';
 import type { Child } from './processes';
-import { logTail } from './processes';
+import { logTail, ROOT } from './processes';
 import type { ScenarioName, TargetName } from './settings';
+import { WRITE_SCENARIO } from './settings';
 import { fmt, rssKb } from './util';
-import type { Workload } from './workloads';
+import type { Fixture } from './workloads';
+import { writeTally } from './workloads';
 
 export interface Run {
   scenario: ScenarioName;
@@ -25,75 +36,90 @@ export interface Run {
   rssPeakKb: number;
 }
 
+let fixtureFile: string | null = null;
+
+/** Writes the fixture once, for every load process to read (card numbers, the stamp pool, our token). */
+export function shareFixture(fx: Fixture, dir: string): void {
+  fixtureFile = path.join(dir, 'fixture.json');
+  fs.writeFileSync(fixtureFile, JSON.stringify(fx));
+}
+
+/** The load generator's script, compiled by compilePeers (bench/run/processes.ts). */
+const LOADGEN = path.join(ROOT, 'dist', 'bench', 'loadgen.js');
+
+function runLoadgen(specFile: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [LOADGEN, specFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    proc.on('error', reject);
+    proc.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) {
+        reject(new Error(`the load generator exited with ${code}: ${err.trim() || out.trim() || '(no output)'}`));
+        return;
+      }
+      resolve(JSON.parse(line) as LoadResult);
+    });
+  });
+}
+
 export async function load(
   child: Child,
-  workload: Workload,
+  scenario: ScenarioName,
   connections: number,
   seconds: number,
 ): Promise<Omit<Run, 'scenario' | 'target' | 'connections' | 'repeat'>> {
-  const bad = new Map<string, number>();
-  let sqlMin = Infinity;
-  let sqlMax = -Infinity;
-  let sqlSum = 0;
-  let sqlN = 0;
+  if (!fixtureFile) throw new Error('shareFixture() first');
+  const spec: LoadSpec = {
+    port: child.port,
+    connections,
+    seconds,
+    scenario,
+    target: child.name,
+    fixtureFile,
+    start: writeTally.requests,
+  };
+  const specFile = path.join(os.tmpdir(), `orion-bench-load-${process.pid}.json`);
+  fs.writeFileSync(specFile, JSON.stringify(spec));
   let rssPeakKb = rssKb(child.process.pid!);
   const sampler = setInterval(() => {
     const rss = rssKb(child.process.pid!);
     if (rss > rssPeakKb || !Number.isFinite(rssPeakKb)) rssPeakKb = rss;
   }, 250);
   try {
-    const result = await autocannon({
-      url: `http://127.0.0.1:${child.port}`,
-      connections,
-      duration: seconds,
-      timeout: 10,
-      method: workload.method,
-      headers: workload.headers,
-      requests: [
-        {
-          method: workload.method,
-          setupRequest: (request) => {
-            const { path: p, body } = workload.next();
-            return body === undefined ? { ...request, path: p } : { ...request, path: p, body };
-          },
-          onResponse: (status, body, _context, headers) => {
-            const problem = workload.check(status, body);
-            if (problem) bad.set(problem, (bad.get(problem) ?? 0) + 1);
-            const raw = (headers as Record<string, string | string[] | undefined> | undefined)?.['x-sql-statements'];
-            const count = Number(Array.isArray(raw) ? raw[0] : raw);
-            if (raw !== undefined && Number.isFinite(count)) {
-              sqlN += 1;
-              sqlSum += count;
-              if (count < sqlMin) sqlMin = count;
-              if (count > sqlMax) sqlMax = count;
-            }
-          },
-        },
-      ],
-    });
+    const result = await runLoadgen(specFile);
     if (child.exited) throw new Error(`${child.name} died during the run; its log:\n${logTail(child.logFile)}`);
+    if (scenario === WRITE_SCENARIO && result.write) {
+      writeTally.succeeded += result.write.succeeded;
+      writeTally.requests += result.write.requests;
+      writeTally.passes = Math.max(writeTally.passes, result.write.passes);
+    }
     return {
-      rps: result.requests.total / result.duration,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      total: result.requests.total,
+      rps: result.rps,
+      p50: result.p50,
+      p99: result.p99,
+      total: result.total,
       non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
-      bad,
-      sqlMin: sqlN ? sqlMin : NaN,
-      sqlMax: sqlN ? sqlMax : NaN,
-      sqlMean: sqlN ? sqlSum / sqlN : NaN,
+      errors: result.errors,
+      bad: new Map(Object.entries(result.bad)),
+      sqlMin: result.sqlMin ?? NaN,
+      sqlMax: result.sqlMax ?? NaN,
+      sqlMean: result.sqlMean ?? NaN,
       rssPeakKb,
     };
   } finally {
     clearInterval(sampler);
+    fs.rmSync(specFile, { force: true });
   }
 }
 
 export function describeRun(run: Run): string {
   const bad = [...run.bad].map(([k, v]) => `${k}×${v}`).join(', ');
   return (
-    `${run.scenario.padEnd(16)} c=${String(run.connections).padEnd(3)} ${run.target.padEnd(12)} ` +
+    `${run.scenario.padEnd(16)} c=${String(run.connections).padEnd(3)} ${run.target.padEnd(13)} ` +
     `${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50, 1).padStart(6)} ms  p99 ${fmt(run.p99, 1).padStart(6)} ms  ` +
     `sql ${sqlText(run.sqlMin, run.sqlMax, run.sqlMean).padEnd(5)} rss ${fmt(run.rssPeakKb / 1024)} MB` +
     (run.non2xx || run.errors || bad ? `  non-2xx ${run.non2xx} errors ${run.errors}${bad ? ` [${bad}]` : ''}` : '')

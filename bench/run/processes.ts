@@ -118,11 +118,25 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
-/** Compiles the peers (and their helper) to dist/bench, so no TypeScript compiler runs inside them. */
-export function compilePeers(): { postgraphile: string; baseline: string } {
+/**
+ * Compiles the peers, the load generator and what they import to dist/bench,
+ * so no TypeScript compiler runs inside them (nor loads in a load process).
+ */
+export function compilePeers(): Record<Exclude<TargetName, 'orion'>, string> {
   const outDir = path.join(ROOT, 'dist', 'bench');
-  fs.mkdirSync(outDir, { recursive: true });
-  for (const name of ['sql-count', 'graphql15', 'postgraphile', 'baseline']) {
+  fs.mkdirSync(path.join(outDir, 'run'), { recursive: true });
+  const files = [
+    'sql-count',
+    'graphql15',
+    'promise-with-resolvers',
+    'postgraphile',
+    'postgraphile5',
+    'baseline',
+    'loadgen',
+    'run/workloads',
+    'run/util',
+  ];
+  for (const name of files) {
     const source = fs.readFileSync(path.join(ROOT, 'bench', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: {
@@ -134,5 +148,9 @@ export function compilePeers(): { postgraphile: string; baseline: string } {
     });
     fs.writeFileSync(path.join(outDir, `${name}.js`), outputText);
   }
-  return { postgraphile: path.join(outDir, 'postgraphile.js'), baseline: path.join(outDir, 'baseline.js') };
+  return {
+    postgraphile: path.join(outDir, 'postgraphile.js'),
+    postgraphile5: path.join(outDir, 'postgraphile5.js'),
+    baseline: path.join(outDir, 'baseline.js'),
+  };
 }

@@ -12,7 +12,7 @@ function intEnv(name: string, fallback: number, min: number, max: number): numbe
   return value;
 }
 
-export const TARGETS = ['orion', 'postgraphile', 'baseline'] as const;
+export const TARGETS = ['orion', 'postgraphile', 'postgraphile5', 'baseline'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 export const READ_SCENARIOS = ['stores100', 'stores20', 'card_lookup'] as const;
@@ -64,7 +64,7 @@ export function settings() {
     adminPassword: process.env.BENCH_ADMIN_PASSWORD || 'bench-password',
     /** LOG_LEVEL of our server: per-request logs off by default, as PostGraphile's query log is. */
     logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
-    /** PostGraphile under our row-level security policies, as our ADMIN (see bench/postgraphile.ts). */
+    /** Both PostGraphiles under our row-level security policies, as our ADMIN (see bench/postgraphile.ts). */
     postgraphileRls: process.env.BENCH_POSTGRAPHILE_RLS === '1',
   };
 }

@@ -110,7 +110,7 @@ export function readWorkload(scenario: (typeof READ_SCENARIOS)[number], target: 
         check: (s, b) => graphqlCheck(s, b, ['"edges":[]']),
       };
     }
-    if (target === 'postgraphile') {
+    if (target === 'postgraphile' || target === 'postgraphile5') {
       const body = gql(PG_STORES, { first });
       return {
         method: 'POST',
@@ -135,7 +135,7 @@ export function readWorkload(scenario: (typeof READ_SCENARIOS)[number], target: 
       check: (s, b) => graphqlCheck(s, b, ['"loyaltyCard":null']),
     };
   }
-  if (target === 'postgraphile') {
+  if (target === 'postgraphile' || target === 'postgraphile5') {
     return {
       method: 'POST',
       headers: json,
@@ -151,20 +151,40 @@ export function readWorkload(scenario: (typeof READ_SCENARIOS)[number], target: 
   };
 }
 
-/** Stats of the write scenario, over every run (warm-up included): what the ledger must show. */
+/**
+ * The write scenario over every run (warm-up included), summed by the
+ * orchestrator from the load processes' reports: what the ledger must show.
+ * `requests` is also where the next run starts in the card pool.
+ */
 export const writeTally = { succeeded: 0, requests: 0, passes: 0, cutAtEnd: 0 };
 
-export function writeWorkload(fx: Fixture): Workload {
+/** What a write run did: requests sent, successes answered, passes over the card pool. */
+export interface WriteTally {
+  succeeded: number;
+  requests: number;
+  passes: number;
+}
+
+/**
+ * The write scenario from the `start`-th request on (the card pool is walked
+ * across runs: each run goes on where the last stopped); `tally` counts what
+ * this workload sent and what succeeded.
+ */
+export function writeWorkload(
+  fx: Fixture,
+  start = 0,
+  tally: WriteTally = { succeeded: 0, requests: 0, passes: 0 },
+): Workload {
   const cards = fx.stampPool;
-  let i = 0;
+  let i = start;
   return {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${fx.token}` },
     next: () => {
       const n = i++;
       const card = cards[n % cards.length];
-      writeTally.requests += 1;
-      writeTally.passes = Math.max(writeTally.passes, Math.floor(n / cards.length) + 1);
+      tally.requests += 1;
+      tally.passes = Math.max(tally.passes, Math.floor(n / cards.length) + 1);
       const variables = { card: card.cardNumber, store: globalId('Store', card.storeId) };
       // The pool has an odd length, so a card alternates stamp / points from one pass to the next.
       const body =
@@ -177,7 +197,7 @@ export function writeWorkload(fx: Fixture): Workload {
       const problem = graphqlCheck(s, b, []);
       if (problem) return problem;
       if (!b.includes('"userErrors":[]')) return /"code":"([A-Z_]+)"/.exec(b)?.[1] ?? 'userErrors';
-      writeTally.succeeded += 1;
+      tally.succeeded += 1;
       return null;
     },
   };
