@@ -91,11 +91,6 @@ export function lockSubscription(em: EntityManager, id: number): Promise<StoreSu
   return em.findOne(StoreSubscription, { where: { id }, lock: { mode: 'pessimistic_write' } });
 }
 
-/** Reads the live membership a subscription belongs to (it must exist). */
-export function membershipOfSubscription(em: EntityManager, subscription: StoreSubscription): Promise<StorePlatform> {
-  return em.findOneByOrFail(StorePlatform, { id: subscription.storePlatformId });
-}
-
 /** Writes a membership's tier, the copy of its subscription's tier that the membership carries. */
 export async function setMembershipTier(em: EntityManager, membershipId: number, tierId: number): Promise<void> {
   await em.update(StorePlatform, { id: membershipId }, { tierId });

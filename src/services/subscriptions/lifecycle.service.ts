@@ -7,11 +7,11 @@ import type { StoreSubscription } from '../../entities/subscriptions/store-subsc
 import { subscriptionsDueForRollover, trialsDueToEnd } from '../../repositories/subscriptions/lifecycle.repository';
 import {
   findSubscriptionOnPlatform,
-  membershipOfSubscription,
   saveSubscription,
   setMembershipTier,
   storeUsage,
 } from '../../repositories/subscriptions/subscription.repository';
+import { findMembershipById } from '../../repositories/tenancy/store-platform.repository';
 import { clock } from '../clock';
 import { findStore } from '../tenancy/scoped';
 import { allowsAccess, effectiveLimit, type LimitKind } from './limit-rules';
@@ -47,7 +47,9 @@ async function lockManagedSubscription(ctx: Context, em: EntityManager, storeGlo
       'platformCode',
     ]);
   }
-  const membership = await membershipOfSubscription(em, subscription);
+  // The subscription was found through its live membership, under lock: it is there.
+  const membership = await findMembershipById(em, subscription.storePlatformId);
+  if (!membership) throw new Error(`subscription ${subscription.id} has no live membership`);
   return { store, subscription, membership };
 }
 
