@@ -43,6 +43,8 @@ export interface LoadResult {
   sqlMax: number | null;
   sqlMean: number | null;
   write: WriteTally | null;
+  /** This process's CPU time over the run's wall time: the share of a core the load generator took. */
+  cpuShare: number;
 }
 
 async function main(): Promise<void> {
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
   let sqlMax = -Infinity;
   let sqlSum = 0;
   let sqlN = 0;
+  const cpuStart = process.cpuUsage();
+  const wallStart = process.hrtime.bigint();
   const result = await autocannon({
     url: `http://127.0.0.1:${spec.port}`,
     connections: spec.connections,
@@ -87,6 +91,8 @@ async function main(): Promise<void> {
       },
     ],
   });
+  const cpu = process.cpuUsage(cpuStart);
+  const wallUs = Number(process.hrtime.bigint() - wallStart) / 1000;
   const out: LoadResult = {
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
@@ -99,6 +105,7 @@ async function main(): Promise<void> {
     sqlMax: sqlN ? sqlMax : null,
     sqlMean: sqlN ? sqlSum / sqlN : null,
     write,
+    cpuShare: (cpu.user + cpu.system) / wallUs,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -36,7 +36,7 @@ import { children, compilePeers, logTail, ROOT, startChild, stopChildren, waitRe
 import { writeReport } from './run/report';
 import type { TargetName } from './run/settings';
 import { READ_SCENARIOS, settings, TARGETS, UsageError, WRITE_SCENARIO } from './run/settings';
-import { errorMessage, fmt, freePort } from './run/util';
+import { cpuDescription, errorMessage, fmt, freePort, loadAverage } from './run/util';
 import type { Fixture } from './run/workloads';
 import { writeTally } from './run/workloads';
 
@@ -74,8 +74,8 @@ async function main(): Promise<void> {
   if (stamp.inconsistent)
     console.log(`warning: ${stamp.inconsistent} cards whose seeded ledger != balances were left out`);
 
-  const cpus = os.cpus();
-  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical CPUs, Node ${process.version}`);
+  const loadAtStart = loadAverage();
+  console.log(`machine: ${cpuDescription()}, Node ${process.version}; load average ${loadAtStart} at the start`);
   const runsPerRepeat = s.connections.length * (readScenarios.length * TARGETS.length + (writeOn ? 1 : 0));
   const warmups = (readScenarios.length * TARGETS.length + (writeOn ? 1 : 0)) * s.warmupSeconds;
   const estimate = runsPerRepeat * s.repeats * (s.seconds + 2) + warmups + 60; // + 2 s: a load process starts per run
@@ -215,7 +215,17 @@ async function main(): Promise<void> {
   }
 
   // 6. Report.
-  const checks = await writeReport({ s, info, runs, readScenarios, writeOn, ledger, equivalence, started });
+  const checks = await writeReport({
+    s,
+    info,
+    runs,
+    readScenarios,
+    writeOn,
+    ledger,
+    equivalence,
+    started,
+    loadAtStart,
+  });
   clearTimeout(watchdog);
   // Exit 1 when any target's check failed (speed, statements, ledger) or any answer was wrong.
   const failed =

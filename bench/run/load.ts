@@ -34,6 +34,8 @@ export interface Run {
   sqlMax: number;
   sqlMean: number;
   rssPeakKb: number;
+  /** The share of a core the load generator's process took during the run. */
+  loadgenCpu: number;
 }
 
 let fixtureFile: string | null = null;
@@ -109,6 +111,7 @@ export async function load(
       sqlMax: result.sqlMax ?? NaN,
       sqlMean: result.sqlMean ?? NaN,
       rssPeakKb,
+      loadgenCpu: result.cpuShare,
     };
   } finally {
     clearInterval(sampler);
@@ -121,7 +124,8 @@ export function describeRun(run: Run): string {
   return (
     `${run.scenario.padEnd(16)} c=${String(run.connections).padEnd(3)} ${run.target.padEnd(13)} ` +
     `${fmt(run.rps).padStart(7)} req/s  p50 ${fmt(run.p50, 1).padStart(6)} ms  p99 ${fmt(run.p99, 1).padStart(6)} ms  ` +
-    `sql ${sqlText(run.sqlMin, run.sqlMax, run.sqlMean).padEnd(5)} rss ${fmt(run.rssPeakKb / 1024)} MB` +
+    `sql ${sqlText(run.sqlMin, run.sqlMax, run.sqlMean).padEnd(5)} rss ${fmt(run.rssPeakKb / 1024)} MB  ` +
+    `loadgen ${fmt(run.loadgenCpu * 100)}% cpu` +
     (run.non2xx || run.errors || bad ? `  non-2xx ${run.non2xx} errors ${run.errors}${bad ? ` [${bad}]` : ''}` : '')
   );
 }

@@ -18,7 +18,7 @@ import { productionNodeFlags, ROOT } from './processes';
 import type { ScenarioName, Settings, TargetName } from './settings';
 import { WRITE_SCENARIO } from './settings';
 import { probeChecks } from './statements';
-import { fmt, fmtRatio, median } from './util';
+import { cpuDescription, fmt, fmtRatio, loadAverage, median } from './util';
 import { ORION_CARD, ORION_POINTS, ORION_STAMP, ORION_STORES, PG_CARD, PG_STORES, writeTally } from './workloads';
 
 const RESULTS_FILE = path.join(ROOT, 'bench', 'last-results.md');
@@ -107,8 +107,8 @@ export function ratioSpread(
 
 function table(all: Cell[], scenarios: ScenarioName[]): string {
   const lines = [
-    '| scenario | conns | target | req/s (median) | req/s per repeat | p50 ms | p99 ms | SQL/req | non-2xx | errors | RSS MB | ours ÷ target req/s (min–max) | ours ÷ target p99 (min–max) |',
-    '|---|---:|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|',
+    '| scenario | conns | target | req/s (median) | req/s per repeat | p50 ms | p99 ms | SQL/req | non-2xx | errors | RSS MB | load gen CPU | ours ÷ target req/s (min–max) | ours ÷ target p99 (min–max) |',
+    '|---|---:|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const scenario of scenarios) {
     for (const cell of all.filter((c) => c.scenario === scenario)) {
@@ -120,7 +120,7 @@ function table(all: Cell[], scenarios: ScenarioName[]): string {
       lines.push(
         `| ${scenario} | ${cell.connections} | ${cell.target} | ${fmt(cell.rps)} | ${cell.runs.map((r) => fmt(r.rps)).join(' / ')} | ` +
           `${fmt(cell.p50, 1)} | ${fmt(cell.p99, 1)} | ${cellSql(cell)} | ${e.non2xx} | ${e.errors}${e.detail ? ` (${e.detail})` : ''} | ` +
-          `${fmt(median(cell.runs.map((r) => r.rssPeakKb)) / 1024)} | ` +
+          `${fmt(median(cell.runs.map((r) => r.rssPeakKb)) / 1024)} | ${fmt(median(cell.runs.map((r) => r.loadgenCpu)) * 100)}% | ` +
           `${isOurs || !ours ? '—' : ratioSpread(ours, cell, (r) => r.rps).text} | ` +
           `${isOurs || !ours ? '—' : ratioSpread(ours, cell, (r) => r.p99).text} |`,
       );
@@ -249,6 +249,8 @@ interface ReportInput {
   equivalence: string[];
   /** Date.now() at the start of the bench. */
   started: number;
+  /** The 1-minute load average when the bench started. */
+  loadAtStart: string;
 }
 
 /**
@@ -264,18 +266,19 @@ export async function writeReport({
   ledger,
   equivalence,
   started,
+  loadAtStart,
 }: ReportInput): Promise<string[]> {
   const all = cells(runs);
   const scenarioOrder = [...readScenarios, ...(writeOn ? [WRITE_SCENARIO] : [])] as ScenarioName[];
   const resultTable = table(all, scenarioOrder);
   const checks = targetChecks(all, ledger, writeOn);
-  const cpu = os.cpus();
   const loadgen =
     'load generator autocannon in a process of its own (bench/loadgen.ts), on the same machine as the servers and ' +
     'the database';
   const machine =
-    `${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} logical CPUs), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ` +
-    `${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${info.pgVersion}`;
+    `${cpuDescription()}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ` +
+    `${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${info.pgVersion}; 1-minute load average ` +
+    `${loadAtStart} at the start and ${loadAverage()} at the end (other work on the machine shows there)`;
   const draft = [
     `# Benchmark results`,
     '',
@@ -293,7 +296,8 @@ export async function writeReport({
       'with the lowest and highest of those per-repeat ratios; req/s above 1.00× and p99 below 1.00× favour us. ' +
       'SQL/req from the `x-sql-statements` header of every response (BEGIN/COMMIT included); the peers count only ' +
       'the probes that compare the answers before the runs ("probes"), so that their timed runs carry no counting. ' +
-      'RSS: peak resident memory of the server process during the run (median of repeats).',
+      'RSS: peak resident memory of the server process during the run (median of repeats). Load gen CPU: the ' +
+      "load generator process's CPU time over the run's wall time (median of repeats; 100% is one of the machine's cores).",
     '',
     ...(ledger
       ? [
@@ -314,9 +318,9 @@ export async function writeReport({
     '',
     'Our server as the seeded ADMIN (bearer token), PostGraphile 4 and 5 (v5 through its V4 preset: the same names, so the same documents) and the baseline without auth' +
       (s.postgraphileRls
-        ? '; PostGraphile under the same row-level security policies as our ADMIN (`BENCH_POSTGRAPHILE_RLS=1`: ' +
+        ? '; both PostGraphiles under the same row-level security policies as our ADMIN (`BENCH_POSTGRAPHILE_RLS=1`: ' +
           'each request a transaction whose `pgSettings` switch role and write the identity settings)'
-        : "; PostGraphile as the tables' owner, under no policy") +
+        : "; both PostGraphiles as the tables' owner, under no policy") +
       '. `stores100` / `stores20` ' +
       'pass `first` 100 / 20; `card_lookup` rotates over a fixed set of live card numbers; `stamp_and_points` alternates ' +
       'the two mutations over cards in random order, each through a store of its merchant on the loyalty platform.',

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 
 export const median = (values: number[]): number => {
   if (values.length === 0) return NaN;
@@ -48,3 +49,29 @@ export function rssKb(pid: number): number {
 
 /** A parsed JSON answer, untyped. */
 export type Json = any;
+
+/**
+ * The CPU as precisely as the machine tells it: the model name, and on Linux
+ * the family / model / stepping and clock from /proc/cpuinfo (a VM may name
+ * only "AMD EPYC"; the family tells the generation), and the logical CPUs.
+ */
+export function cpuDescription(): string {
+  const cpus = os.cpus();
+  let detail = '';
+  try {
+    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm').exec(info)?.[1].trim();
+    const [family, model, stepping, mhz] = [field('cpu family'), field('model'), field('stepping'), field('cpu MHz')];
+    if (family && model) {
+      detail = ` (family ${family} model ${model}${stepping ? ` stepping ${stepping}` : ''}${
+        mhz ? `, ${Math.round(Number(mhz))} MHz` : ''
+      })`;
+    }
+  } catch {
+    // not Linux
+  }
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}${detail}, ${cpus.length} logical CPUs`;
+}
+
+/** The 1-minute load average, as a note of how busy the machine was (other work shares it). */
+export const loadAverage = (): string => os.loadavg()[0].toFixed(1);
