@@ -4,89 +4,136 @@ import { leanQuery, leanShape } from '../../db/lean';
 import { LoyaltyTransactionType } from '../../entities/loyalty/enums';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
+import type { CardKey } from './card.repository';
 
 /**
  * Every write of a loyalty card's balances and of its ledger, the one place
  * that inserts ledger rows: a counter operation's change (the card and its
- * row in one statement), an enrolment's new card with its welcome row, and
+ * row in one SQL function call), an enrolment's new card with its welcome row, and
  * the expiry job's whole-balance expiries. Each ledger row records the
  * card's balances after it (`stamps_after`, `points_after`), so the ledger
  * replays to the card.
  */
 
-/**
- * One statement for the change of a locked card: its counters as the
- * operation left them ($2–$12, $12 being the operation's time), and its
- * ledger row `t` with the balances after the change. Returns the ledger row
- * (`ledger`, as JSON) and the card's new `updated_at`.
- */
-const RECORD_SQL = `
-  WITH card AS (
-    UPDATE loyalty_cards
-       SET stamp_count = $2, total_stamps_earned = $3, stamps_redeemed = $4, points_balance = $5,
-           total_points_earned = $6, points_redeemed = $7, total_points_voided = $8, last_stamp_at = $9,
-           last_points_at = $10, last_redemption_at = $11, last_activity_at = $12, updated_at = CURRENT_TIMESTAMP
-     WHERE id = $1
-    RETURNING id, stamp_count, points_balance, updated_at)
-  INSERT INTO loyalty_transactions AS t
-         (card_id, store_id, staff_pin_id, staff_name, type, stamps_delta, points_delta, stamps_after, points_after,
-          purchase_amount_cents, order_reference, reward_id, reason, related_transaction_id, idempotency_key, created_at)
-  SELECT card.id, $13, $14, $15, $16, $17, $18, card.stamp_count, card.points_balance,
-         $19, $20, $21, $22, $23, $24, $12
-    FROM card
-  RETURNING to_json(t) AS ledger, (SELECT updated_at FROM card) AS card_updated_at`;
+/** A counter operation's kind, as `loyalty_counter_operation` names it. */
+export type CounterKind = 'STAMP' | 'STAMP_REDEEM' | 'EARN' | 'REDEEM' | 'VOID';
 
-/** A locked card's new counters and ledger row, written by RECORD_SQL. */
-export interface CardChange {
-  card: LoyaltyCard;
-  now: Date;
+/** What one counter operation asks of `loyalty_counter_operation`. */
+export interface CounterCall {
+  kind: CounterKind;
+  /** The card's key (null: the caller gave none that can name a card; the PIN is still checked). */
+  key: CardKey | null;
+  merchantId: number;
+  programId: number;
   storeId: number;
-  pin: { id: number; staffName: string } | null;
-  ledger: {
-    type: string;
-    stampsDelta: number;
-    pointsDelta: number;
-    purchaseAmountCents: number | null;
-    orderReference: string | null;
-    rewardId: string | null;
-    reason: string | null;
-    relatedTransactionId: number | null;
-  };
+  /** The PIN's hash and the lockout's constants; null when no PIN was given. */
+  pin: { hash: string; maxAttempts: number; lockMinutes: number } | null;
   idempotencyKey: string | null;
+  /** The caller's clock as it sends the call. */
+  now: Date;
+  /** False: the caller refuses whatever the card; the call stops at 'HELD' once the card passed its checks. */
+  go: boolean;
+  /** STAMP_REDEEM: the stamps target; EARN: the points; REDEEM: the reward's price; VOID: the points asked. */
+  amount?: number | null;
+  /** STAMP: stamps a day; REDEEM: the minimum redemption points. */
+  limit?: number | null;
+  cooldownMinutes?: number | null;
+  purchaseAmountCents?: number | null;
+  orderReference?: string | null;
+  rewardId?: string | null;
+  reason?: string | null;
+  /** VOID of an earning: its ledger row's id. */
+  earningId?: number | null;
 }
 
-/** Writes `change` (the card as changed in memory, and its ledger row); returns the ledger row and the card's new `updated_at`. */
-export async function recordCardChange(
-  em: EntityManager,
-  { card, now, storeId, pin, ledger, idempotencyKey }: CardChange,
-): Promise<{ transaction: LoyaltyTransaction; cardUpdatedAt: Date }> {
-  const [row] = await leanQuery<{ ledger: Record<string, unknown>; card_updated_at: Date }>(em, RECORD_SQL, [
-    card.id,
-    card.stampCount,
-    card.totalStampsEarned,
-    card.stampsRedeemed,
-    card.pointsBalance,
-    card.totalPointsEarned,
-    card.pointsRedeemed,
-    card.totalPointsVoided,
-    card.lastStampAt,
-    card.lastPointsAt,
-    card.lastRedemptionAt,
-    now,
-    storeId,
-    pin?.id ?? null,
-    pin?.staffName ?? null,
-    ledger.type,
-    ledger.stampsDelta,
-    ledger.pointsDelta,
-    ledger.purchaseAmountCents,
-    ledger.orderReference,
-    ledger.rewardId,
-    ledger.reason,
-    ledger.relatedTransactionId,
-    idempotencyKey,
+/** Why `loyalty_counter_operation` changed nothing. */
+export type CounterRefusal =
+  | 'STAFF_PIN_LOCKED'
+  | 'INVALID_STAFF_PIN'
+  | 'NO_CARD'
+  | 'CARD_INACTIVE'
+  | 'HELD'
+  | 'COOLDOWN_ACTIVE'
+  | 'DAILY_STAMP_LIMIT_REACHED'
+  | 'INSUFFICIENT_STAMPS'
+  | 'BELOW_MINIMUM_REDEMPTION'
+  | 'INSUFFICIENT_POINTS'
+  | 'EARNING_NOT_FOUND'
+  | 'EARNING_VOIDED';
+
+export type CounterOutcome =
+  | { outcome: 'done' | 'replay'; card: LoyaltyCard; transaction: LoyaltyTransaction }
+  | {
+      outcome: 'refused';
+      refusal: CounterRefusal;
+      /** The locked card, once found. */
+      card: LoyaltyCard | null;
+      /** COOLDOWN_ACTIVE: whole minutes left. */
+      wait: number | null;
+      /** STAFF_PIN_LOCKED: until when. */
+      lockedUntil: Date | null;
+    };
+
+/**
+ * A counter operation in one call of `loyalty_counter_operation`
+ * (migrations/1795240000003-CounterOperationFunction.ts), in the request's
+ * transaction and role: the PIN under the store's lockout, the card locked,
+ * the idempotency key's first transaction, the rules, the card's counters and
+ * its ledger row (with the balances after it).
+ */
+const COUNTER_OPERATION_SQL = `SELECT loyalty_counter_operation(
+  $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) AS result`;
+
+type Json = Record<string, unknown>;
+
+/** Runs one counter operation; a refusal writes nothing but a wrong PIN's count. */
+export async function runCounterOperation(em: EntityManager, call: CounterCall): Promise<CounterOutcome> {
+  const [{ result }] = await leanQuery<{
+    result: {
+      outcome: 'done' | 'replay' | 'refused';
+      refusal?: CounterRefusal;
+      card?: Json | null;
+      transaction?: Json;
+      wait?: number;
+      locked_until?: string;
+    };
+  }>(em, COUNTER_OPERATION_SQL, [
+    call.kind,
+    call.key?.column ?? null,
+    call.key === null ? null : String(call.key.value),
+    call.merchantId,
+    call.programId,
+    call.storeId,
+    call.pin?.hash ?? null,
+    call.pin?.maxAttempts ?? null,
+    call.pin?.lockMinutes ?? null,
+    call.idempotencyKey,
+    call.now,
+    call.go,
+    call.amount ?? null,
+    call.limit ?? null,
+    call.cooldownMinutes ?? null,
+    call.purchaseAmountCents ?? null,
+    call.orderReference ?? null,
+    call.rewardId ?? null,
+    call.reason ?? null,
+    call.earningId ?? null,
   ]);
-  return { transaction: leanShape(em, LoyaltyTransaction).fromJson(row.ledger), cardUpdatedAt: row.card_updated_at };
+  const card = result.card ? leanShape(em, LoyaltyCard).fromJson(result.card) : null;
+  if (result.outcome === 'refused') {
+    return {
+      outcome: 'refused',
+      refusal: result.refusal!,
+      card,
+      wait: result.wait ?? null,
+      lockedUntil: result.locked_until ? new Date(result.locked_until) : null,
+    };
+  }
+  return {
+    outcome: result.outcome,
+    card: card!,
+    transaction: leanShape(em, LoyaltyTransaction).fromJson(result.transaction!),
+  };
 }
 
 /** A new card and its first ledger row (the welcome bonus, zero or more points), in the caller's transaction. */

@@ -1,21 +1,17 @@
 import type { EntityManager } from 'typeorm';
 
-import { InvalidInputError, notFound } from '../../common/errors';
 import { idOf } from '../../common/global-id';
 import { leanQuery, leanShape } from '../../db/lean';
-import { type LoyaltyTransactionType } from '../../entities/loyalty/enums';
 import { LoyaltyCard } from '../../entities/loyalty/loyalty-card.entity';
 import { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.entity';
-import { LoyaltyTransaction } from '../../entities/loyalty/loyalty-transaction.entity';
 import { Customer } from '../../entities/tenancy/customer.entity';
-import { clock } from '../../services/clock';
 import type { Condition } from '../listing.repository';
 
 /**
- * The reads of loyalty cards: the one card lookup (by id, card number or QR
- * data, in scope) that both the counter operations' locked read and the
- * `loyaltyCard` query build on, an earning of a card's ledger, a customer's
- * card and the card search's condition. Writes of a card and its ledger are
+ * The reads of loyalty cards: the key a caller's reference names a card by
+ * (`cardKeyOf`, which the counter operations' locked lookup in
+ * `loyalty_counter_operation` takes too), the `loyaltyCard` query's lookup,
+ * a customer's card and the card search's condition. Writes of a card and its ledger are
  * in `card-ledger.repository.ts`. Row-level security applies to all of them
  * (they run in the request's transaction).
  */
@@ -56,23 +52,18 @@ interface CardLookup {
   select: string;
   /** Rows joined to the card for the columns. */
   joins?: string;
-  /** Only a card of the merchant $2 (a counter operation's): else row-level security alone decides the scope. */
-  ofMerchant?: boolean;
-  /** Row-lock the card for a change. */
-  lock?: boolean;
 }
 
 /**
- * The one card lookup: the live card `c` whose key `column` is $1, in scope
- * (what row-level security lets the caller see; with `ofMerchant`, of the
- * merchant $2 only), read as `select` says, locked when `lock` says. Every
- * statement that finds a card by what a caller gave is built here.
+ * The card lookup: the live card `c` whose key `column` is $1, in scope (what
+ * row-level security lets the caller see), read as `select` says. A counter
+ * operation's locked lookup (of its merchant's cards only) is in
+ * `loyalty_counter_operation` (card-ledger.repository.ts), by the same key.
  */
 function cardLookupSql(column: CardKeyColumn, lookup: CardLookup): string {
-  const scope = lookup.ofMerchant ? ' AND c.merchant_id = $2' : '';
   return `SELECT ${lookup.select}
      FROM loyalty_cards c ${lookup.joins ?? ''}
-    WHERE c.${column} = $1 AND c.deleted_at IS NULL${scope}${lookup.lock ? ' FOR UPDATE OF c' : ''}`;
+    WHERE c.${column} = $1 AND c.deleted_at IS NULL`;
 }
 
 /** A card lookup's statement for each key column, built once, not per request. */
@@ -81,114 +72,6 @@ function perColumn(lookup: CardLookup): Record<CardKeyColumn, string> {
     id: cardLookupSql('id', lookup),
     card_number: cardLookupSql('card_number', lookup),
     qr_code_data: cardLookupSql('qr_code_data', lookup),
-  };
-}
-
-/** What an operation needs from the locked card's ledger. */
-export interface LedgerQuestions {
-  /** Find the ledger row of this idempotency key, if the card has one. */
-  idempotencyKey?: string | null;
-  /** Count the stamps the card was given today. */
-  stampsToday?: boolean;
-}
-
-export interface LockedCard {
-  card: LoyaltyCard;
-  /** The operation's time, read once the card is locked. */
-  now: Date;
-  /** The first transaction of a repeated idempotency key. */
-  replay: LoyaltyTransaction | null;
-  /** Stamps given to the card since the start of `now`'s day in the merchant's time zone (0 unless asked). */
-  stampsToday: number;
-}
-
-/**
- * The ledger's answers about card `c`: the row of idempotency key $3 as JSON,
- * and, when $4 (a time) is given, the card's STAMP_EARNED rows since the
- * start of that time's day in the merchant's time zone, with the day's end.
- */
-const LEDGER_ANSWERS = `
-  (SELECT to_jsonb(t) FROM loyalty_transactions t WHERE t.card_id = c.id AND t.idempotency_key = $3) AS replay,
-  CASE WHEN day.starts IS NOT NULL THEN
-    (SELECT count(*)::int FROM loyalty_transactions t
-      WHERE t.card_id = c.id AND t.type = 'STAMP_EARNED' AND t.created_at >= day.starts)
-  END AS stamps_today,
-  day.ends AS day_ends`;
-const MERCHANT_DAY = `
-  LEFT JOIN LATERAL (
-        SELECT date_trunc('day', $4::timestamptz AT TIME ZONE m.time_zone) AT TIME ZONE m.time_zone AS starts,
-               (date_trunc('day', $4::timestamptz AT TIME ZONE m.time_zone) + interval '1 day')
-                 AT TIME ZONE m.time_zone AS ends
-          FROM merchants m
-         WHERE m.id = c.merchant_id AND $4::timestamptz IS NOT NULL) day ON true`;
-
-type LedgerAnswers = {
-  replay: Record<string, unknown> | null;
-  stamps_today: number | null;
-  day_ends: Date | null;
-};
-
-/**
- * A counter operation's card, locked, with the ledger's answers. The ledger
- * subselects read the statement's snapshot, taken before the row lock is
- * granted. When another transaction changed the card (and wrote its ledger
- * row) in between, PostgreSQL locks and returns the card's newest version,
- * but the subselects still miss that ledger row; then `answers_current` is
- * false: the locked row is not the version the snapshot sees.
- */
-const LOCK_CARD_SQL = perColumn({
-  select: `to_json(c) AS card, ${LEDGER_ANSWERS},
-           c.xmin = (SELECT v.xmin FROM loyalty_cards v WHERE v.id = c.id) AS answers_current`,
-  joins: MERCHANT_DAY,
-  ofMerchant: true,
-  lock: true,
-});
-
-/** The ledger's answers asked again about the card already locked, by its id. */
-const LEDGER_ANSWERS_SQL = cardLookupSql('id', { select: LEDGER_ANSWERS, joins: MERCHANT_DAY, ofMerchant: true });
-
-/**
- * Finds a live card of `merchantId` by exactly one of id, card number or QR
- * data, locked for the change, with the ledger's answers to the operation's
- * questions, in one statement.
- */
-export async function lockCard(
-  em: EntityManager,
-  merchantId: number,
-  ref: CardRef,
-  questions: LedgerQuestions = {},
-): Promise<LockedCard> {
-  const key = cardKeyOf(ref);
-  if (key === undefined) throw new InvalidInputError('Give exactly one of id, cardNumber or qrCodeData', 'card');
-  if (key === null) throw notFound('Card', ['card']);
-  const idempotencyKey = questions.idempotencyKey ?? null;
-  const dayOf = (time: Date): Date | null => (questions.stampsToday ? time : null);
-
-  const [row] = await leanQuery<LedgerAnswers & { card: Record<string, unknown>; answers_current: boolean | null }>(
-    em,
-    LOCK_CARD_SQL[key.column],
-    [key.value, merchantId, idempotencyKey, dayOf(clock.now())],
-  );
-  if (!row) throw notFound('Card', ['card']);
-  const card = leanShape(em, LoyaltyCard).fromJson(row.card);
-  const now = clock.now();
-  let answers: LedgerAnswers = row;
-  // Ask again, the card locked, when the answers may be stale or today's
-  // stamps were counted for a day that ended before `now`.
-  const asked = idempotencyKey !== null || !!questions.stampsToday;
-  if (asked && (!row.answers_current || (row.day_ends && now >= row.day_ends))) {
-    [answers] = await leanQuery<LedgerAnswers>(em, LEDGER_ANSWERS_SQL, [
-      card.id,
-      merchantId,
-      idempotencyKey,
-      dayOf(now),
-    ]);
-  }
-  return {
-    card,
-    now,
-    replay: answers.replay && leanShape(em, LoyaltyTransaction).fromJson(answers.replay),
-    stampsToday: answers.stamps_today ?? 0,
   };
 }
 
@@ -227,19 +110,6 @@ export const cardSearchCondition = (search: string): Condition => [
   search,
   search,
 ];
-
-/** Ledger row `id` of card `cardId`: its type, points and whether a void already points at it. */
-export async function earningOfCard(em: EntityManager, id: number, cardId: number) {
-  const [row] = await leanQuery<{ type: LoyaltyTransactionType; points_delta: number; voided: boolean }>(
-    em,
-    `SELECT t.type, t.points_delta,
-            EXISTS (SELECT 1 FROM loyalty_transactions v
-                     WHERE v.related_transaction_id = t.id AND v.type = 'POINTS_VOIDED') AS voided
-       FROM loyalty_transactions t WHERE t.id = $1 AND t.card_id = $2`,
-    [id, cardId],
-  );
-  return row && { type: row.type, pointsDelta: row.points_delta, voided: row.voided };
-}
 
 /** The live card of `customerId` in `merchantId`'s program, if they have one. */
 export function cardOfCustomer(em: EntityManager, merchantId: number, customerId: number): Promise<LoyaltyCard | null> {

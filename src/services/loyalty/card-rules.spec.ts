@@ -1,6 +1,8 @@
 import {
+  dailyStampCapReached,
   pointsForPurchase,
   pointsToVoid,
+  redemptionRefusal,
   rewardAvailable,
   stampCooldownMinutesLeft,
   stampsUntilReward,
@@ -54,5 +56,20 @@ describe('points', () => {
     expect(pointsToVoid(40, { pointsBalance: 100 })).toBe(40);
     expect(pointsToVoid(140, { pointsBalance: 100 })).toBe(100);
     expect(pointsToVoid(10, { pointsBalance: 0 })).toBe(0);
+  });
+});
+
+describe('dailyStampCapReached', () => {
+  it('is reached at the program maximum', () => {
+    expect([0, 4, 5, 6].map((n) => dailyStampCapReached({ maxDailyStamps: 5 }, n))).toEqual([false, false, true, true]);
+  });
+});
+
+describe('redemptionRefusal', () => {
+  const program = { minimumRedemptionPoints: 100 };
+  it('asks for the minimum first, then the price', () => {
+    expect(redemptionRefusal(program, { pointsBalance: 99 }, 50)).toBe('BELOW_MINIMUM_REDEMPTION');
+    expect(redemptionRefusal(program, { pointsBalance: 120 }, 250)).toBe('INSUFFICIENT_POINTS');
+    expect(redemptionRefusal(program, { pointsBalance: 250 }, 250)).toBeNull();
   });
 });

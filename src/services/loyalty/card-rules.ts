@@ -6,6 +6,10 @@ import type { LoyaltyProgram } from '../../entities/loyalty/loyalty-program.enti
  * means for its next reward, how many points a purchase earns, how long a
  * stamp cooldown still runs, how many points a void can take. Pure: the
  * services decide when to apply them and record what they return.
+ *
+ * The counter operations apply them inside the database, in one function
+ * call (migrations/1795240000003-CounterOperationFunction.ts): each has an
+ * SQL twin there, held to the same answers by test/loyalty/rules-sql.test.ts.
  */
 
 type StampRules = Pick<LoyaltyProgram, 'isStampsEnabled' | 'stampsTarget'>;
@@ -39,4 +43,20 @@ export function pointsForPurchase(program: Pick<LoyaltyProgram, 'pointsPerEuro'>
 /** Points a void removes: what was asked, never below a zero balance. */
 export function pointsToVoid(requested: number, card: Pick<LoyaltyCard, 'pointsBalance'>): number {
   return Math.min(requested, card.pointsBalance);
+}
+
+/** Whether the card had the program's daily maximum of stamps today (no further stamp today). */
+export function dailyStampCapReached(program: Pick<LoyaltyProgram, 'maxDailyStamps'>, stampsToday: number): boolean {
+  return stampsToday >= program.maxDailyStamps;
+}
+
+/** Why a card's balance cannot pay a reward of `pointsRequired` (the program's minimum first); null when it can. */
+export function redemptionRefusal(
+  program: Pick<LoyaltyProgram, 'minimumRedemptionPoints'>,
+  card: Pick<LoyaltyCard, 'pointsBalance'>,
+  pointsRequired: number,
+): 'BELOW_MINIMUM_REDEMPTION' | 'INSUFFICIENT_POINTS' | null {
+  if (card.pointsBalance < program.minimumRedemptionPoints) return 'BELOW_MINIMUM_REDEMPTION';
+  if (card.pointsBalance < pointsRequired) return 'INSUFFICIENT_POINTS';
+  return null;
 }
