@@ -13,7 +13,7 @@ import type { DataSource } from 'typeorm';
 import type { RequestStore } from './common/request-store';
 import type { Config } from './config';
 import { type Context, createContext } from './context';
-import { jitGateway } from './graphql-jit-executor';
+import { jitGateway, stringifyResult } from './graphql-jit-executor';
 import { aliasLimitRule, formatError, requestRulesPlugin } from './graphql-rules';
 import { authenticate, InvalidTokenError } from './http/authenticate';
 import { customerExportHandler } from './http/customer-export';
@@ -77,6 +77,8 @@ export async function createApp(deps: AppDeps): Promise<{ handler: RequestListen
   const requestDeps = { ...deps, limits };
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(await createSchema({ testClock: config.testClock })),
+    // The compiled operation's serializer writes the answer's data (src/graphql-jit-executor.ts).
+    stringifyResult,
     formatError: formatError(log, config.nodeEnv === 'development'),
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     introspection: true,
