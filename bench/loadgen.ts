@@ -14,7 +14,7 @@ import fs from 'node:fs';
 
 import autocannon from 'autocannon';
 
-import type { ScenarioName, TargetName } from './run/settings';
+import { CONTENDED, CONTENDED_SCENARIO, type ScenarioName, type TargetName, WRITE_SCENARIO } from './run/settings';
 import type { Fixture, WriteTally } from './run/workloads';
 import { readWorkload, writeWorkload } from './run/workloads';
 
@@ -50,11 +50,12 @@ export interface LoadResult {
 async function main(): Promise<void> {
   const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as LoadSpec;
   const fx = JSON.parse(fs.readFileSync(spec.fixtureFile, 'utf8')) as Fixture;
+  const contended = spec.scenario === CONTENDED_SCENARIO;
   const write: WriteTally | null =
-    spec.scenario === 'stamp_and_points' ? { succeeded: 0, requests: 0, passes: 0 } : null;
+    spec.scenario === WRITE_SCENARIO || contended ? { succeeded: 0, requests: 0, passes: 0 } : null;
   const workload = write
-    ? writeWorkload(fx, spec.start, write)
-    : readWorkload(spec.scenario as Exclude<ScenarioName, 'stamp_and_points'>, spec.target, fx);
+    ? writeWorkload(contended ? { ...fx, stampPool: fx.stampPool.slice(0, CONTENDED.cards) } : fx, spec.start, write)
+    : readWorkload(spec.scenario as Exclude<ScenarioName, 'stamp_and_points' | 'stamp_contended'>, spec.target, fx);
   const bad: Record<string, number> = {};
   let sqlMin = Infinity;
   let sqlMax = -Infinity;

@@ -35,7 +35,15 @@ import type { Child } from './run/processes';
 import { children, compilePeers, logTail, ROOT, startChild, stopChildren, waitReady } from './run/processes';
 import { writeReport } from './run/report';
 import type { TargetName } from './run/settings';
-import { READ_SCENARIOS, settings, TARGETS, UsageError, WRITE_SCENARIO } from './run/settings';
+import {
+  CONTENDED,
+  CONTENDED_SCENARIO,
+  READ_SCENARIOS,
+  settings,
+  TARGETS,
+  UsageError,
+  WRITE_SCENARIO,
+} from './run/settings';
 import { cpuDescription, errorMessage, fmt, freePort, loadAverage } from './run/util';
 import type { Fixture } from './run/workloads';
 import { writeTally } from './run/workloads';
@@ -76,7 +84,8 @@ async function main(): Promise<void> {
 
   const loadAtStart = loadAverage();
   console.log(`machine: ${cpuDescription()}, Node ${process.version}; load average ${loadAtStart} at the start`);
-  const runsPerRepeat = s.connections.length * (readScenarios.length * TARGETS.length + (writeOn ? 1 : 0));
+  const runsPerRepeat =
+    s.connections.length * (readScenarios.length * TARGETS.length + (writeOn ? 1 : 0)) + (writeOn ? 1 : 0);
   const warmups = (readScenarios.length * TARGETS.length + (writeOn ? 1 : 0)) * s.warmupSeconds;
   const estimate = runsPerRepeat * s.repeats * (s.seconds + 2) + warmups + 60; // + 2 s: a load process starts per run
   console.log(
@@ -193,6 +202,14 @@ async function main(): Promise<void> {
         runs.push(run);
         console.log(`[repeat ${repeat}] ${describeRun(run)}`);
       }
+    }
+    for (let repeat = 1; repeat <= s.repeats; repeat++) {
+      const { connections } = CONTENDED;
+      const result = await load(orion, CONTENDED_SCENARIO, connections, s.seconds);
+      writeTally.cutAtEnd += connections;
+      const run: Run = { scenario: CONTENDED_SCENARIO, target: 'orion', connections, repeat, ...result };
+      runs.push(run);
+      console.log(`[repeat ${repeat}] ${describeRun(run)}`);
     }
     await sleep(1000); // requests cut at the end of a run may still commit
     ledger = await withDb(s.databaseUrl, (db) => ledgerCheck(db, ledgerStart));

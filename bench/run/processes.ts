@@ -135,6 +135,7 @@ export function compilePeers(): Record<Exclude<TargetName, 'orion'>, string> {
     'loadgen',
     'run/workloads',
     'run/util',
+    'run/settings',
   ];
   for (const name of files) {
     const source = fs.readFileSync(path.join(ROOT, 'bench', `${name}.ts`), 'utf8');

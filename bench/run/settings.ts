@@ -17,7 +17,14 @@ export type TargetName = (typeof TARGETS)[number];
 
 export const READ_SCENARIOS = ['stores100', 'stores20', 'card_lookup'] as const;
 export const WRITE_SCENARIO = 'stamp_and_points';
-export type ScenarioName = (typeof READ_SCENARIOS)[number] | typeof WRITE_SCENARIO;
+/**
+ * The write scenario under contention, run with it: 50 connections over the
+ * first 11 cards of its pool (odd, so a card alternates stamp and points), so
+ * that every card's row lock is fought over.
+ */
+export const CONTENDED_SCENARIO = 'stamp_contended';
+export const CONTENDED = { cards: 11, connections: 50 } as const;
+export type ScenarioName = (typeof READ_SCENARIOS)[number] | typeof WRITE_SCENARIO | typeof CONTENDED_SCENARIO;
 const ALL_SCENARIOS: ScenarioName[] = [...READ_SCENARIOS, WRITE_SCENARIO];
 
 export function settings() {
