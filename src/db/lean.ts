@@ -31,8 +31,15 @@ export interface LeanShape<T> {
   table: string;
   /** `deleted_at` when the entity is soft-deletable. */
   deletedAt: string | null;
-  /** The entity of a row PostgreSQL turned into JSON (`to_json(row)`, `json_agg(row)`). */
+  /** The entity of a row PostgreSQL turned into JSON (`to_json(row)`, `json_agg(row)`, `jsonOf`). */
   fromJson(json: Record<string, unknown>): T;
+  /**
+   * The SQL of the JSON object of the row `alias` for `fromJson`: its read
+   * columns only, timestamps as epoch milliseconds (a Date from a number
+   * costs a fraction of one parsed from an ISO string, which was as much
+   * CPU as pg's JSON.parse of a page's rows).
+   */
+  jsonOf(alias: string): string;
 }
 
 const shapes = new WeakMap<EntityMetadata, LeanShape<ObjectLiteral>>();
@@ -63,7 +70,9 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
   // bench/RESULTS.md, step 15). Names come from our entity metadata, quoted with JSON.stringify.
   const assignments = columns.map(({ database, property, transformer, isDate }, i) => {
     const read = `json[${JSON.stringify(database)}]`;
-    const value = isDate ? `(typeof ${read} === 'string' ? new Date(${read}) : ${read})` : read;
+    const value = isDate
+      ? `(typeof ${read} === 'string' || typeof ${read} === 'number' ? new Date(${read}) : ${read})`
+      : read;
     return `entity[${JSON.stringify(property)}] = ${transformer ? `transformers[${i}].from(${value})` : value};`;
   });
   const fromJson = new Function(
@@ -74,11 +83,23 @@ function makeShape(metadata: EntityMetadata): LeanShape<ObjectLiteral> {
     metadata.target,
     columns.map((c) => c.transformer),
   ) as (json: Record<string, unknown>) => ObjectLiteral;
+  // json_build_object takes at most 100 arguments: a wider entity's rows stay whole (`to_json`).
+  const jsonOf =
+    columns.length > 50
+      ? (alias: string) => `to_json(${alias})`
+      : (alias: string) => {
+          const pairs = columns.map(({ database, isDate }) => {
+            const column = `${alias}."${database}"`;
+            return `'${database}', ${isDate ? `floor(extract(epoch FROM ${column}) * 1000)` : column}`;
+          });
+          return `json_build_object(${pairs.join(', ')})`;
+        };
   return {
     metadata,
     table: metadata.tableName,
     deletedAt: metadata.deleteDateColumn?.databaseName ?? null,
     fromJson,
+    jsonOf,
   };
 }
 
@@ -158,11 +179,12 @@ export async function leanEntitiesWith<T extends ObjectLiteral>(
   related: LeanRelated[],
 ): Promise<{ entities: T[]; related: ObjectLiteral[][] }> {
   const shape = leanShape(manager, entity);
-  const asJson = (from: string) => `SELECT coalesce(json_agg(e ORDER BY e.id), '[]') FROM ${from} e`;
-  const columns = related.map((r, i) => `, (${asJson(`(${r.sql})`)}) AS r${i}`).join('');
+  const asJson = (of: LeanShape<ObjectLiteral>, from: string) =>
+    `SELECT coalesce(json_agg(${of.jsonOf('e')} ORDER BY e.id), '[]') FROM ${from} e`;
+  const columns = related.map((r, i) => `, (${asJson(leanShape(manager, r.entity), `(${r.sql})`)}) AS r${i}`).join('');
   const [row] = await leanQuery<Record<string, Array<Record<string, unknown>>>>(
     manager,
-    `WITH page AS (${sql}) SELECT (${asJson('page')}) AS rows${columns}`,
+    `WITH page AS (${sql}) SELECT (${asJson(shape, 'page')}) AS rows${columns}`,
     parameters,
   );
   return {
