@@ -18,21 +18,11 @@ import { graphqlVersion } from './graphql15';
 import http from 'node:http';
 import { Pool } from 'pg';
 import { postgraphile } from 'postgraphile';
+import { adminSettings } from './admin-settings';
 import { countingPool, databaseUrlFromEnv, poolSizeFromEnv, portFromEnv, withStatementCount } from './sql-count';
 
 const pool = countingPool(new Pool({ connectionString: databaseUrlFromEnv(), max: poolSizeFromEnv() }));
 pool.on('error', (err) => console.error('postgraphile pool error:', err.message));
-
-// What our server's opening writes for an ADMIN (src/db/request-transaction.ts, identitySql).
-const adminSettings = {
-  role: 'orion_admin',
-  'orion.context': 'request',
-  'orion.user_id': process.env.POSTGRAPHILE_USER_ID ?? '',
-  'orion.merchants': '{}',
-  'orion.team_merchants': '{}',
-  'orion.stores': '{}',
-  'orion.storefront': '',
-};
 
 const middleware = postgraphile(pool, 'public', {
   ...(process.env.POSTGRAPHILE_RLS === '1' ? { pgSettings: adminSettings } : {}),

@@ -19,21 +19,11 @@ import { postgraphile } from 'postgraphile5';
 import { makePgService } from 'postgraphile5/adaptors/pg';
 import { grafserv } from 'postgraphile5/grafserv/node';
 import { makeV4Preset } from 'postgraphile5/presets/v4';
+import { adminSettings } from './admin-settings';
 import { countingPool, databaseUrlFromEnv, poolSizeFromEnv, portFromEnv, withStatementCount } from './sql-count';
 
 const pool = countingPool(new Pool({ connectionString: databaseUrlFromEnv(), max: poolSizeFromEnv() }));
 pool.on('error', (err) => console.error('postgraphile5 pool error:', err.message));
-
-// What our server's opening writes for an ADMIN (src/db/request-transaction.ts, identitySql), as in v4's peer.
-const adminSettings = {
-  role: 'orion_admin',
-  'orion.context': 'request',
-  'orion.user_id': process.env.POSTGRAPHILE_USER_ID ?? '',
-  'orion.merchants': '{}',
-  'orion.team_merchants': '{}',
-  'orion.stores': '{}',
-  'orion.storefront': '',
-};
 
 const preset: GraphileConfig.Preset = {
   extends: [

@@ -127,6 +127,7 @@ export function compilePeers(): Record<Exclude<TargetName, 'orion'>, string> {
   fs.mkdirSync(path.join(outDir, 'run'), { recursive: true });
   const files = [
     'sql-count',
+    'admin-settings',
     'graphql15',
     'promise-with-resolvers',
     'postgraphile',
