@@ -18,26 +18,16 @@ import { graphqlVersion } from './graphql15';
 import http from 'node:http';
 import { Pool } from 'pg';
 import { postgraphile } from 'postgraphile';
-import { adminSettings } from './admin-settings';
+import { sharedOptions } from './postgraphile-options';
 import { countingPool, databaseUrlFromEnv, poolSizeFromEnv, portFromEnv, withStatementCount } from './sql-count';
 
 const pool = countingPool(new Pool({ connectionString: databaseUrlFromEnv(), max: poolSizeFromEnv() }));
 pool.on('error', (err) => console.error('postgraphile pool error:', err.message));
 
 const middleware = postgraphile(pool, 'public', {
-  ...(process.env.POSTGRAPHILE_RLS === '1' ? { pgSettings: adminSettings } : {}),
-  // We connect as the database owner: every table is visible either way.
-  ignoreRBAC: true,
-  disableDefaultMutations: false,
-  dynamicJson: true,
-  setofFunctionsContainNulls: false,
-  retryOnInitFail: false,
-  watchPg: false,
-  graphiql: false,
+  ...sharedOptions,
   enhanceGraphiql: false,
   disableQueryLog: true,
-  showErrorStack: false,
-  extendedErrors: [],
   enableCors: false,
 });
 

@@ -19,7 +19,7 @@ import { postgraphile } from 'postgraphile5';
 import { makePgService } from 'postgraphile5/adaptors/pg';
 import { grafserv } from 'postgraphile5/grafserv/node';
 import { makeV4Preset } from 'postgraphile5/presets/v4';
-import { adminSettings } from './admin-settings';
+import { sharedOptions } from './postgraphile-options';
 import { countingPool, databaseUrlFromEnv, poolSizeFromEnv, portFromEnv, withStatementCount } from './sql-count';
 
 const pool = countingPool(new Pool({ connectionString: databaseUrlFromEnv(), max: poolSizeFromEnv() }));
@@ -28,18 +28,8 @@ pool.on('error', (err) => console.error('postgraphile5 pool error:', err.message
 const preset: GraphileConfig.Preset = {
   extends: [
     makeV4Preset({
-      ...(process.env.POSTGRAPHILE_RLS === '1' ? { pgSettings: adminSettings } : {}),
-      // We connect as the database owner: every table is visible either way.
-      ignoreRBAC: true,
-      disableDefaultMutations: false,
-      dynamicJson: true,
-      setofFunctionsContainNulls: false,
-      retryOnInitFail: false,
-      watchPg: false,
-      graphiql: false,
+      ...sharedOptions,
       allowExplain: false,
-      showErrorStack: false,
-      extendedErrors: [],
     }),
   ],
   pgServices: [makePgService({ pool, schemas: ['public'], pubsub: false })],

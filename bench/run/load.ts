@@ -18,17 +18,12 @@ import { fmt, rssKb } from './util';
 import type { Fixture } from './workloads';
 import { writeTally } from './workloads';
 
-export interface Run {
+/** A run as the report reads it: the load generator's figures, with where and how it ran. */
+export interface Run extends Pick<LoadResult, 'rps' | 'p50' | 'p99' | 'total' | 'non2xx' | 'errors'> {
   scenario: ScenarioName;
   target: TargetName;
   connections: number;
   repeat: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  non2xx: number;
-  errors: number;
   bad: Map<string, number>;
   sqlMin: number;
   sqlMax: number;
@@ -102,13 +97,14 @@ export async function load(
     }
     // What the contended run wrote is in the ledger too.
     if (scenario === CONTENDED_SCENARIO && result.write) writeTally.succeeded += result.write.succeeded;
+    const { rps, p50, p99, total, non2xx, errors } = result;
     return {
-      rps: result.rps,
-      p50: result.p50,
-      p99: result.p99,
-      total: result.total,
-      non2xx: result.non2xx,
-      errors: result.errors,
+      rps,
+      p50,
+      p99,
+      total,
+      non2xx,
+      errors,
       bad: new Map(Object.entries(result.bad)),
       sqlMin: result.sqlMin ?? NaN,
       sqlMax: result.sqlMax ?? NaN,

@@ -127,7 +127,7 @@ export function compilePeers(): Record<Exclude<TargetName, 'orion'>, string> {
   fs.mkdirSync(path.join(outDir, 'run'), { recursive: true });
   const files = [
     'sql-count',
-    'admin-settings',
+    'postgraphile-options',
     'graphql15',
     'promise-with-resolvers',
     'postgraphile',
